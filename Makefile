@@ -1,0 +1,47 @@
+# The two commands a newcomer needs:  make run   and   make test
+# Everything else here is what those two do.
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The first Python 3.12 or newer found: on PATH, then the newest under pyenv.
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
+	$(shell ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	command -v $$p >/dev/null 2>&1 && \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && \
+	{ command -v $$p; break; }; done)
+
+.PHONY: run test lint serve migrate demo clean
+
+run: $(VENV)/.installed migrate demo serve
+
+test: $(VENV)/.installed lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+migrate: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py seed_demo
+
+serve: $(VENV)/.installed
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (back office: /admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed and none was found." \
+		"Install one (for example with pyenv) or run: make run PYTHON=/path/to/python3.12"; exit 1; }
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

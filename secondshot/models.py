@@ -1,0 +1,71 @@
+"""The portal's user: candidates and staff alike sign in with their e-mail."""
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address.
+
+    ``legal_name`` is the name as printed on the candidate's identity document:
+    test centres check it against the booking.
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    legal_name = models.CharField(
+        "legal name",
+        max_length=200,
+        blank=True,
+        help_text="Your full name exactly as printed on your ID; the test centre checks it.",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return self.legal_name or self.email
+
+    def get_short_name(self):
+        return self.legal_name.split(" ")[0] if self.legal_name else self.email

@@ -1,0 +1,504 @@
+"""Customers, exam packs, vouchers, bookings and the audit trail of the offer.
+
+Policy methods here answer questions about one object and change nothing; they
+take the time as an argument where time matters. The workflows that change
+things live in ``vouchers/services``.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from exams.models import Exam, Sitting
+
+from . import numbers
+from .clock import anywhere_on_earth_date
+from .errors import Refused
+
+# SS-3: the offer covers IT professional and developer exams (070-) and academic exams (072-).
+ELIGIBLE_EXAM_PREFIXES = ("070-", "072-")
+
+
+def is_exam_eligible(exam: Exam) -> bool:
+    """Return True if the Second Shot offer covers the exam (SS-3)."""
+    return exam.number.startswith(ELIGIBLE_EXAM_PREFIXES)
+
+
+class Customer(models.Model):
+    """Whoever buys packs from an account manager: a company or a person."""
+
+    name = models.CharField(max_length=200)
+    contact_email = models.EmailField("contact e-mail")
+    country = models.CharField(max_length=100)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        limit_choices_to={"is_staff": True},
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["account_manager", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ExamPack(models.Model):
+    """N exams bought together, with one expiry date for all of its vouchers.
+
+    A pack is tied to one individual (``candidate``) when they book the first
+    exam with any of its vouchers (SS-5). A Second Shot pack carries no discount
+    and no promotion (SS-7); the database refuses one that does.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="packs")
+    exam_count = models.PositiveSmallIntegerField("number of exams", default=3)
+    expires_on = models.DateField("expiry date")
+    is_second_shot = models.BooleanField(
+        "Second Shot", default=True, help_text="Each exam comes with one free retake."
+    )
+    list_price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    discount_percent = models.DecimalField(
+        "discount (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    promotion = models.CharField(
+        max_length=100, blank=True, help_text="Name of any other offer the pack was sold under."
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tied_packs",
+        verbose_name="tied to",
+        help_text="The one person who may use this pack; set at the first booking.",
+    )
+    tied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(exam_count__gte=1), name="pack_has_an_exam"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="pack_discount_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_second_shot=False) | Q(discount_percent=0, promotion=""),
+                name="second_shot_not_combined",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-issued_at"])]
+
+    def __str__(self):
+        kind = "Second Shot pack" if self.is_second_shot else "Exam pack"
+        return f"{kind} #{self.pk} of {self.exam_count} for {self.customer}"
+
+    def is_expired(self, *, on: date) -> bool:
+        """Return True if the pack's vouchers can no longer be used on the given date."""
+        return on > self.expires_on
+
+    def is_combined_with_other_offer(self) -> bool:
+        """Return True if the pack carries a discount or another promotion (SS-7)."""
+        return bool(self.discount_percent) or bool(self.promotion.strip())
+
+    def is_tied_to_someone_else(self, candidate) -> bool:
+        """Return True if another person already uses this pack (SS-5)."""
+        return self.candidate_id is not None and self.candidate_id != candidate.pk
+
+
+class Voucher(models.Model):
+    """One exam of a pack: a first attempt and, in a Second Shot pack, one free retake.
+
+    The number is stored only as a keyed hash and its last four symbols
+    (``vouchers/numbers.py``). The exam is chosen at the first booking; it is
+    read from the first attempt rather than stored, so cancelling that booking
+    gives the voucher back exactly as it was (SS-10).
+    """
+
+    class Status(models.TextChoices):
+        FIRST_ATTEMPT_AVAILABLE = "first_attempt_available", "First attempt available"
+        BOOKED = "booked", "Booked"
+        AWAITING_OUTCOME = "awaiting_outcome", "Taken, waiting for the result"
+        RETAKE_AVAILABLE = "retake_available", "Free retake available"
+        PASSED = "passed", "Passed"
+        USED = "used", "Used"
+        EXPIRED = "expired", "Expired"
+        VOIDED = "voided", "Cancelled by the issuer"
+
+    pack = models.ForeignKey(ExamPack, on_delete=models.PROTECT, related_name="vouchers")
+    number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    number_last4 = models.CharField("number ends with", max_length=4, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+    )
+    registered_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pack", "pk"]
+        indexes = [models.Index(fields=["number_last4"])]
+
+    def __str__(self):
+        return f"Voucher {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return numbers.masked(self.number_last4)
+
+    # --- reading the voucher's bookings -------------------------------------
+
+    def live_bookings(self) -> list["Booking"]:
+        """Return the bookings that were not cancelled, first attempt first."""
+        bookings = [b for b in self.bookings.all() if b.status != Booking.Status.CANCELLED]
+        return sorted(bookings, key=lambda b: (b.attempt != Booking.Attempt.FIRST, b.pk))
+
+    def _attempt(self, attempt) -> "Booking | None":
+        return next((b for b in self.live_bookings() if b.attempt == attempt), None)
+
+    def first_attempt(self) -> "Booking | None":
+        return self._attempt(Booking.Attempt.FIRST)
+
+    def retake(self) -> "Booking | None":
+        return self._attempt(Booking.Attempt.RETAKE)
+
+    def exam(self) -> Exam | None:
+        """Return the exam this voucher is used for, once its first attempt is booked."""
+        first = self.first_attempt()
+        return first.exam if first else None
+
+    # --- policy ---------------------------------------------------------------
+
+    def is_voided(self) -> bool:
+        """Return True if the issuer cancelled the voucher."""
+        return self.voided_at is not None
+
+    def is_expired(self, *, on: date) -> bool:
+        """Return True if the voucher can no longer be used on the given date (SS-2)."""
+        return self.pack.is_expired(on=on)
+
+    def is_used_up(self) -> bool:
+        """Return True if the voucher has no attempt left to book, whatever the date."""
+        first = self.first_attempt()
+        if first is None or first.outcome is None:
+            return False
+        return not self.retake_available()
+
+    def retake_available(self) -> bool:
+        """Return True if the free retake can still be booked, leaving expiry aside (SS-1, SS-8).
+
+        Only a Second Shot voucher whose first attempt is recorded as failed or
+        no-show has one, and only until a retake is booked.
+        """
+        first = self.first_attempt()
+        return (
+            self.pack.is_second_shot
+            and first is not None
+            and first.outcome in Booking.NOT_PASSED
+            and self.retake() is None
+        )
+
+    def status(self, *, at: datetime) -> Status:
+        """Return what the voucher still covers at the given moment, as a candidate reads it."""
+        first, retake = self.first_attempt(), self.retake()
+        latest = retake or first
+        if latest is not None and latest.outcome == Booking.Outcome.PASSED:
+            return self.Status.PASSED
+        if self.is_voided():
+            return self.Status.VOIDED
+        if latest is not None and latest.is_pending(at=at):
+            return self.Status.BOOKED
+        if latest is not None and latest.outcome is None:
+            return self.Status.AWAITING_OUTCOME
+        if retake is not None or (first is not None and not self.retake_available()):
+            return self.Status.USED
+        if self.is_expired(on=anywhere_on_earth_date(at)):
+            return self.Status.EXPIRED
+        if first is None:
+            return self.Status.FIRST_ATTEMPT_AVAILABLE
+        return self.Status.RETAKE_AVAILABLE
+
+    def check_can_register(self, *, candidate, now: datetime) -> None:
+        """Raise Refused unless the candidate may register this voucher now (SS-2, SS-5)."""
+        if self.is_voided():
+            raise Refused("voucher_voided")
+        if self.registered_by_id == candidate.pk:
+            raise Refused("already_registered")
+        if self.registered_by_id is not None:
+            raise Refused("voucher_used" if self.is_used_up() else "registered_elsewhere")
+        if self.pack.is_tied_to_someone_else(candidate):
+            raise Refused("pack_tied_elsewhere")
+        if self.is_expired(on=anywhere_on_earth_date(now)):
+            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+
+    def check_can_reissue(self, *, expected_hash_prefix: str | None = None) -> None:
+        """Raise Refused unless the voucher may get a new number (SS-6).
+
+        ``expected_hash_prefix`` comes from a recovery link: the link is good only
+        for the number it was sent for.
+        """
+        if self.is_voided():
+            raise Refused("voucher_voided")
+        if self.registered_by_id is None:
+            raise Refused("not_registered")
+        if expected_hash_prefix is not None and not self.number_hash.startswith(
+            expected_hash_prefix
+        ):
+            raise Refused("number_changed")
+
+    def next_attempt(self, *, at: datetime) -> str:
+        """Return which attempt the voucher pays for next, or raise Refused saying why none."""
+        first, retake = self.first_attempt(), self.retake()
+        if first is None:
+            return Booking.Attempt.FIRST
+        latest = retake or first
+        if latest.is_pending(at=at):
+            raise Refused("voucher_booked")
+        if latest.outcome is None:
+            raise Refused("awaiting_outcome")
+        if latest.outcome == Booking.Outcome.PASSED:
+            raise Refused("voucher_passed", exam=latest.exam.number)
+        if retake is not None:
+            raise Refused("retake_used")
+        if not self.pack.is_second_shot:
+            raise Refused("no_retake_plain_pack")
+        return Booking.Attempt.RETAKE
+
+    def check_sitting(self, sitting: Sitting, *, now: datetime) -> None:
+        """Raise Refused unless this voucher can pay for a seat at the sitting (SS-2, SS-11).
+
+        Expiry is judged by the sitting's local date at its test centre.
+        """
+        if sitting.has_started(at=now):
+            raise Refused("sitting_past")
+        if sitting.local_date() > self.pack.expires_on:
+            raise Refused(
+                "sitting_after_expiry",
+                sitting_date=sitting.local_date(),
+                expires_on=self.pack.expires_on,
+            )
+        if not sitting.has_free_seat():
+            raise Refused("sitting_full")
+
+    def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
+        """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
+
+        SS-4 (one booked exam at a time) is about the candidate, not the voucher:
+        ``services.booking`` checks it.
+        """
+        if self.registered_by_id != candidate.pk:
+            raise Refused("voucher_not_yours")
+        if self.is_voided():
+            raise Refused("voucher_voided")
+        if self.pack.is_tied_to_someone_else(candidate):
+            raise Refused("pack_tied_elsewhere")
+        if self.is_expired(on=anywhere_on_earth_date(now)):
+            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+        attempt = self.next_attempt(at=now)
+        if attempt == Booking.Attempt.RETAKE and exam.pk != self.exam().pk:
+            raise Refused("retake_same_exam", exam=self.exam().number)
+        if not is_exam_eligible(exam):
+            raise Refused("exam_not_eligible", exam=exam.number)
+        if not exam.is_active:
+            raise Refused("exam_not_offered", exam=exam.number)
+        self.check_sitting(sitting, now=now)
+        return attempt
+
+    def is_retake_window_short(self, sitting: Sitting) -> bool:
+        """Return True if a first attempt at the sitting leaves little time for a retake (SS-2).
+
+        The candidate is warned: a retake would also have to be taken by the
+        expiry date.
+        """
+        days_left = (self.pack.expires_on - sitting.local_date()).days
+        return self.pack.is_second_shot and days_left < settings.RETAKE_WARNING_DAYS
+
+    def retake_deadline(self) -> date | None:
+        """Return the last day a free retake can be taken, while one is available."""
+        return self.pack.expires_on if self.retake_available() else None
+
+
+class Booking(models.Model):
+    """A candidate's seat at a sitting for one exam, paid by a voucher.
+
+    Scheduled until the sitting starts, then taken (an outcome is recorded
+    later), or cancelled. The constraints keep SS-1, SS-4 and SS-8 even if a
+    bug in Python let a second booking through.
+    """
+
+    class Attempt(models.TextChoices):
+        FIRST = "first", "First attempt"
+        RETAKE = "retake", "Free retake"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        TAKEN = "taken", "Taken"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        NO_SHOW = "no_show", "No-show"
+
+    NOT_PASSED = (Outcome.FAILED, Outcome.NO_SHOW)
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="bookings")
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="bookings")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="bookings")
+    attempt = models.CharField(max_length=10, choices=Attempt.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # NULL, not "", means "no outcome yet": the constraints below read it that way.
+    outcome = models.CharField(  # noqa: DJ001
+        max_length=10, choices=Outcome.choices, null=True, blank=True
+    )
+    booked_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="The booking this one was moved to.",
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-booked_at"]
+        constraints = [
+            # SS-4: at most one booked exam not yet taken, per candidate.
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(status="scheduled"),
+                name="one_scheduled_booking_per_candidate",
+            ),
+            # SS-1, SS-8: one first attempt and at most one retake per voucher.
+            models.UniqueConstraint(
+                fields=["voucher", "attempt"],
+                condition=~Q(status="cancelled"),
+                name="one_booking_per_attempt",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(status="taken"),
+                name="outcome_only_when_taken",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["candidate", "status"]),
+            models.Index(fields=["sitting", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_attempt_display()} of {self.exam.number} at {self.sitting}"
+
+    def is_pending(self, *, at: datetime) -> bool:
+        """Return True if the booking is scheduled and its sitting has not started (SS-4)."""
+        return self.status == self.Status.SCHEDULED and not self.sitting.has_started(at=at)
+
+    def change_deadline(self) -> datetime:
+        """Return the last moment the booking can be cancelled or moved (SS-10)."""
+        return self.sitting.starts_at - settings.BOOKING_CHANGE_CUTOFF
+
+    def can_be_changed(self, *, at: datetime) -> bool:
+        """Return True if the candidate can still cancel or move the booking (SS-10)."""
+        return self.status == self.Status.SCHEDULED and at < self.change_deadline()
+
+    def check_can_change(self, *, at: datetime) -> None:
+        """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
+        if self.status != self.Status.SCHEDULED:
+            raise Refused("not_scheduled")
+        if not self.can_be_changed(at=at):
+            cutoff_hours = int(settings.BOOKING_CHANGE_CUTOFF / timedelta(hours=1))
+            raise Refused("change_cutoff_passed", cutoff_hours=cutoff_hours)
+
+
+class VoucherEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only: events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only: events cannot be deleted.")
+
+
+class VoucherEvent(models.Model):
+    """One line of the append-only audit trail of a voucher (SS-12).
+
+    Written by the workflows in the same transaction as the change it records;
+    never updated or deleted.
+    """
+
+    class Action(models.TextChoices):
+        ISSUED = "voucher.issued", "Issued"
+        REGISTERED = "voucher.registered", "Registered"
+        TIED = "voucher.tied", "Tied to a candidate"
+        BOOKED = "voucher.booked", "Booked"
+        MOVED = "voucher.booking_moved", "Booking moved"
+        CANCELLED = "voucher.booking_cancelled", "Booking cancelled"
+        OUTCOME = "voucher.outcome_recorded", "Outcome recorded"
+        NUMBER_REISSUED = "voucher.number_reissued", "Number reissued"
+        CONFIRMATION_RESENT = "voucher.confirmation_resent", "Confirmation re-sent"
+        VOIDED = "voucher.voided", "Voided"
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted on its own.",
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = VoucherEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["voucher", "-at"]),
+            models.Index(fields=["action", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.voucher.masked_number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only: events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only: events cannot be deleted.")

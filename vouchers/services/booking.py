@@ -1,0 +1,192 @@
+"""Booking, cancelling and moving sittings (SS-1 … SS-5, SS-8, SS-10, SS-11)."""
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.utils import timezone
+
+from exams.models import Exam, Sitting
+
+from .. import audit, locking
+from ..errors import Refused
+from ..models import Booking, ExamPack, Voucher, VoucherEvent
+
+
+def _settle_started_bookings(candidate, now: datetime) -> None:
+    """Mark the candidate's bookings whose sitting has started as taken (SS-4).
+
+    A booking stops holding the candidate's one place as soon as its sitting
+    starts; its outcome is recorded later.
+    """
+    Booking.objects.filter(
+        candidate=candidate, status=Booking.Status.SCHEDULED, sitting__starts_at__lte=now
+    ).update(status=Booking.Status.TAKEN)
+
+
+def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
+    """SS-4: one booked exam not yet taken at a time."""
+    _settle_started_bookings(candidate, now)
+    open_booking = (
+        Booking.objects.filter(candidate=candidate, status=Booking.Status.SCHEDULED)
+        .select_related("exam", "sitting__centre")
+        .first()
+    )
+    if open_booking is not None:
+        start = open_booking.sitting.local_start()
+        raise Refused(
+            "one_at_a_time",
+            exam=open_booking.exam.number,
+            when=f"{start:%d %B %Y at %H:%M} {start.tzname()}",
+        )
+
+
+def _take_seat(sitting: Sitting) -> None:
+    Sitting.objects.filter(pk=sitting.pk).update(seats_taken=F("seats_taken") + 1)
+
+
+def _free_seat(sitting_id: int) -> None:
+    Sitting.objects.filter(pk=sitting_id).update(seats_taken=F("seats_taken") - 1)
+
+
+def book_sitting(
+    *, candidate, voucher: Voucher, exam: Exam, sitting: Sitting, now: datetime | None = None
+) -> Booking:
+    """Book the candidate a seat at the sitting, paid by the voucher.
+
+    The first booking with any voucher of a pack ties the whole pack to the
+    candidate (SS-5). Refused, with the reason, when any rule says no.
+    """
+    now = now or timezone.now()
+    with locking.workflow():
+        # The candidate's row serialises their bookings: SS-4 is about all of them.
+        candidate = locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).get()
+        pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
+        voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
+        sitting = locking.for_update(
+            Sitting.objects.filter(pk=sitting.pk).select_related("centre")
+        ).get()
+        voucher.pack = pack
+
+        attempt = voucher.check_can_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
+        _refuse_if_booked_elsewhere(candidate, now)
+
+        if pack.candidate_id is None:
+            pack.candidate, pack.tied_at = candidate, now
+            pack.save(update_fields=["candidate", "tied_at"])
+            for pack_voucher in pack.vouchers.all():
+                audit.record(
+                    pack_voucher,
+                    VoucherEvent.Action.TIED,
+                    actor=candidate,
+                    at=now,
+                    candidate=candidate.pk,
+                )
+        booking = Booking.objects.create(
+            voucher=voucher,
+            candidate=candidate,
+            sitting=sitting,
+            exam=exam,
+            attempt=attempt,
+            booked_at=now,
+        )
+        _take_seat(sitting)
+        audit.record(
+            voucher,
+            VoucherEvent.Action.BOOKED,
+            actor=candidate,
+            at=now,
+            booking=booking.pk,
+            attempt=attempt,
+            exam=exam.number,
+            sitting=sitting.pk,
+        )
+    return booking
+
+
+def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
+    """Lock the booking's voucher, its sitting (and the one it moves to), then the booking.
+
+    Returns the locked booking and the locked sittings by id; refuses a booking
+    that is not the candidate's.
+    """
+    locking.for_update(Voucher.objects.filter(pk=booking.voucher_id)).get()
+    sitting_ids = {booking.sitting_id} | ({to_sitting.pk} if to_sitting else set())
+    sittings = {
+        s.pk: s
+        for s in locking.for_update(
+            Sitting.objects.filter(pk__in=sitting_ids).select_related("centre").order_by("pk")
+        )
+    }
+    booking = locking.for_update(Booking.objects.filter(pk=booking.pk)).get()
+    if booking.candidate_id != candidate.pk:
+        raise Refused("voucher_not_yours")
+    booking.sitting = sittings[booking.sitting_id]
+    return booking, sittings
+
+
+def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) -> Booking:
+    """Cancel the booking before the cut-off; the voucher covers again what it did (SS-10).
+
+    A pack tied to the candidate stays tied.
+    """
+    now = now or timezone.now()
+    with locking.workflow():
+        booking, _ = _lock_booking_for_change(candidate, booking)
+        booking.check_can_change(at=now)
+        booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
+        booking.save(update_fields=["status", "cancelled_at"])
+        _free_seat(booking.sitting_id)
+        audit.record(
+            booking.voucher,
+            VoucherEvent.Action.CANCELLED,
+            actor=candidate,
+            at=now,
+            booking=booking.pk,
+            sitting=booking.sitting_id,
+        )
+    return booking
+
+
+def move_booking(
+    *, candidate, booking: Booking, sitting: Sitting, now: datetime | None = None
+) -> Booking:
+    """Move the booking to another sitting of the same exam before the cut-off (SS-10).
+
+    Returns the new booking; the old one is cancelled and points to it.
+    """
+    now = now or timezone.now()
+    with locking.workflow():
+        booking, sittings = _lock_booking_for_change(candidate, booking, to_sitting=sitting)
+        old_sitting, new_sitting = booking.sitting, sittings[sitting.pk]
+        booking.check_can_change(at=now)
+        if new_sitting.pk == old_sitting.pk:
+            raise Refused("same_sitting")
+        voucher = Voucher.objects.select_related("pack").get(pk=booking.voucher_id)
+        voucher.check_sitting(new_sitting, now=now)
+
+        booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
+        booking.save(update_fields=["status", "cancelled_at"])
+        moved = Booking.objects.create(
+            voucher=voucher,
+            candidate=candidate,
+            sitting=new_sitting,
+            exam_id=booking.exam_id,
+            attempt=booking.attempt,
+            booked_at=now,
+        )
+        booking.replaced_by = moved
+        booking.save(update_fields=["replaced_by"])
+        _free_seat(old_sitting.pk)
+        _take_seat(new_sitting)
+        audit.record(
+            voucher,
+            VoucherEvent.Action.MOVED,
+            actor=candidate,
+            at=now,
+            booking=moved.pk,
+            from_booking=booking.pk,
+            from_sitting=old_sitting.pk,
+            to_sitting=new_sitting.pk,
+        )
+    return moved

@@ -1,0 +1,111 @@
+"""Issuing packs and voiding vouchers: the account manager's side."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
+
+from exams.models import Sitting
+
+from .. import audit, locking, numbers
+from ..errors import Refused
+from ..models import Booking, Customer, ExamPack, Voucher, VoucherEvent
+
+
+@dataclass(frozen=True)
+class IssuedPack:
+    """A new pack and its voucher numbers, which exist in the clear only here, once."""
+
+    pack: ExamPack
+    numbers: list[str]
+
+    def displayed_numbers(self) -> list[str]:
+        return [numbers.display(number) for number in self.numbers]
+
+
+def issue_pack(
+    *,
+    customer: Customer,
+    exam_count: int,
+    expires_on: date,
+    is_second_shot: bool,
+    list_price: Decimal,
+    issued_by,
+    currency: str = "USD",
+    discount_percent: Decimal = Decimal(0),
+    promotion: str = "",
+    now: datetime | None = None,
+) -> IssuedPack:
+    """Create a pack with one voucher per exam and return their numbers (SS-7, SS-12)."""
+    now = now or timezone.now()
+    pack = ExamPack(
+        customer=customer,
+        exam_count=exam_count,
+        expires_on=expires_on,
+        is_second_shot=is_second_shot,
+        list_price=list_price,
+        currency=currency,
+        discount_percent=discount_percent,
+        promotion=promotion.strip(),
+        issued_by=issued_by,
+        issued_at=now,
+    )
+    if exam_count < 1:
+        raise Refused("bad_exam_count")
+    if pack.is_second_shot and pack.is_combined_with_other_offer():
+        raise Refused("second_shot_combined")
+    if expires_on <= now.date():
+        raise Refused("expiry_in_past")
+
+    plain_numbers = [numbers.generate() for _ in range(exam_count)]
+    with locking.workflow():
+        pack.save()
+        vouchers = Voucher.objects.bulk_create(
+            Voucher(
+                pack=pack,
+                number_hash=numbers.digest(number),
+                number_last4=numbers.last_four(number),
+            )
+            for number in plain_numbers
+        )
+        VoucherEvent.objects.bulk_create(
+            VoucherEvent(
+                voucher=voucher,
+                action=VoucherEvent.Action.ISSUED,
+                actor=issued_by,
+                at=now,
+                details={"pack": pack.pk, "second_shot": pack.is_second_shot},
+            )
+            for voucher in vouchers
+        )
+    return IssuedPack(pack=pack, numbers=plain_numbers)
+
+
+def void_voucher(*, voucher: Voucher, actor, reason: str, now: datetime | None = None) -> Voucher:
+    """Cancel a voucher for good; a scheduled booking on it is cancelled and its seat freed."""
+    now = now or timezone.now()
+    with locking.workflow():
+        voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
+        if voucher.is_voided():
+            raise Refused("already_voided")
+        scheduled = voucher.bookings.filter(status=Booking.Status.SCHEDULED).first()
+        if scheduled is not None:
+            locking.for_update(Sitting.objects.filter(pk=scheduled.sitting_id)).get()
+            Booking.objects.filter(pk=scheduled.pk).update(
+                status=Booking.Status.CANCELLED, cancelled_at=now
+            )
+            Sitting.objects.filter(pk=scheduled.sitting_id).update(seats_taken=F("seats_taken") - 1)
+        voucher.voided_at = now
+        voucher.void_reason = reason
+        voucher.save(update_fields=["voided_at", "void_reason"])
+        audit.record(
+            voucher,
+            VoucherEvent.Action.VOIDED,
+            actor=actor,
+            at=now,
+            reason=reason,
+            cancelled_booking=scheduled.pk if scheduled else None,
+        )
+    return voucher
