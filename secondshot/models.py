@@ -49,6 +49,10 @@ class User(AbstractUser):
         help_text="Your full name exactly as printed on your ID; the test centre checks it.",
     )
 
+    email_verified_at = models.DateTimeField(
+        "e-mail verified", null=True, blank=True, editable=False
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -63,6 +67,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    def has_verified_email(self) -> bool:
+        """Return True if the person has opened the verification link sent to their address."""
+        return self.email_verified_at is not None
 
     def get_full_name(self):
         return self.legal_name or self.email
