@@ -301,11 +301,11 @@ class Voucher(models.Model):
         if not sitting.has_free_seat():
             raise Refused("sitting_full")
 
-    def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
-        """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
+    def check_can_start_booking(self, *, candidate, now: datetime) -> str:
+        """Return the attempt the voucher would pay for next, or raise Refused (SS-1, SS-2, SS-5).
 
-        SS-4 (one booked exam at a time) is about the candidate, not the voucher:
-        ``services.booking`` checks it.
+        The checks that need no exam or sitting: the booking pages ask this
+        before offering any choice.
         """
         if self.registered_by_id != candidate.pk:
             raise Refused("voucher_not_yours")
@@ -315,13 +315,25 @@ class Voucher(models.Model):
             raise Refused("pack_tied_elsewhere")
         if self.is_expired(on=anywhere_on_earth_date(now)):
             raise Refused("voucher_expired", expires_on=self.pack.expires_on)
-        attempt = self.next_attempt(at=now)
+        return self.next_attempt(at=now)
+
+    def check_exam(self, exam: Exam, *, attempt: str) -> None:
+        """Raise Refused unless the voucher can pay for this exam (SS-1, SS-3, SS-8)."""
         if attempt == Booking.Attempt.RETAKE and exam.pk != self.exam().pk:
             raise Refused("retake_same_exam", exam=self.exam().number)
         if not is_exam_eligible(exam):
             raise Refused("exam_not_eligible", exam=exam.number)
         if not exam.is_active:
             raise Refused("exam_not_offered", exam=exam.number)
+
+    def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
+        """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
+
+        SS-4 (one booked exam at a time) is about the candidate, not the voucher:
+        ``services.booking`` checks it.
+        """
+        attempt = self.check_can_start_booking(candidate=candidate, now=now)
+        self.check_exam(exam, attempt=attempt)
         self.check_sitting(sitting, now=now)
         return attempt
 

@@ -1,14 +1,16 @@
 """Booking, cancelling and moving sittings (SS-1 … SS-5, SS-8, SS-10, SS-11)."""
 
 from datetime import datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from exams.models import Exam, Sitting
 
-from .. import audit, locking
+from .. import audit, emails, locking
 from ..errors import Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
@@ -39,6 +41,13 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
             exam=open_booking.exam.number,
             when=f"{start:%d %B %Y at %H:%M} {start.tzname()}",
         )
+
+
+def _notify(booking_id: int, what: str) -> None:
+    booking = Booking.objects.select_related(
+        "candidate", "exam", "sitting__centre", "voucher__pack"
+    ).get(pk=booking_id)
+    emails.send_booking_notice(booking, what)
 
 
 def _take_seat(sitting: Sitting) -> None:
@@ -101,6 +110,7 @@ def book_sitting(
             exam=exam.number,
             sitting=sitting.pk,
         )
+        transaction.on_commit(partial(_notify, booking.pk, "booked"), robust=True)
     return booking
 
 
@@ -145,6 +155,7 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
             booking=booking.pk,
             sitting=booking.sitting_id,
         )
+        transaction.on_commit(partial(_notify, booking.pk, "cancelled"), robust=True)
     return booking
 
 
@@ -189,4 +200,5 @@ def move_booking(
             from_sitting=old_sitting.pk,
             to_sitting=new_sitting.pk,
         )
+        transaction.on_commit(partial(_notify, moved.pk, "moved"), robust=True)
     return moved

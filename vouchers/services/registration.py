@@ -50,7 +50,7 @@ def register_voucher(*, candidate, number: str, now: datetime | None = None) -> 
             raise Refused("conflict")
         voucher.registered_by, voucher.registered_at = candidate, now
         audit.record(voucher, VoucherEvent.Action.REGISTERED, actor=candidate, at=now)
-        transaction.on_commit(partial(emails.send_registration_confirmation, voucher))
+        transaction.on_commit(partial(emails.send_registration_confirmation, voucher), robust=True)
     return voucher
 
 
@@ -93,7 +93,7 @@ def reissue_number(
             reason=reason,
         )
         if on_behalf:
-            transaction.on_commit(partial(emails.send_new_number, voucher, new_number))
+            transaction.on_commit(partial(emails.send_new_number, voucher, new_number), robust=True)
     return new_number
 
 
@@ -117,4 +117,4 @@ def resend_confirmation(*, voucher: Voucher, actor, reason: str, now=None) -> No
         audit.record(
             voucher, VoucherEvent.Action.CONFIRMATION_RESENT, actor=actor, at=now, reason=reason
         )
-        transaction.on_commit(partial(emails.send_registration_confirmation, voucher))
+        transaction.on_commit(partial(emails.send_registration_confirmation, voucher), robust=True)

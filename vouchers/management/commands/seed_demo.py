@@ -249,6 +249,7 @@ class Command(BaseCommand):
             user.is_active = True
             user.is_staff = account.is_staff
             user.is_superuser = account.is_superuser
+            user.email_verified_at = user.email_verified_at or timezone.now()
             user.set_password(DEMO_PASSWORD)
             user.save()
             if account.group:
@@ -367,7 +368,7 @@ class Command(BaseCommand):
             (
                 account.role,
                 account.email,
-                site + reverse("admin:index" if account.is_staff else "home"),
+                site + reverse("admin:index" if account.is_staff else "login"),
             )
             for account in DEMO_ACCOUNTS
         ]

@@ -1,17 +1,14 @@
-"""The candidate portal's pages. Each view validates input, calls one workflow and
-shows its refusal next to the form; no rule is checked here."""
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
 
-from . import numbers, services
-from .clock import anywhere_on_earth_date
-from .errors import Refused
-from .models import Voucher
-from .tokens import read_recovery_token, token_matches
+from .. import numbers, services
+from ..clock import anywhere_on_earth_date
+from ..errors import Refused
+from ..models import Voucher
+from ..tokens import read_recovery_token, token_matches
 
 
 class RecoverNumberView(LoginRequiredMixin, View):
@@ -54,8 +51,10 @@ class RecoverNumberView(LoginRequiredMixin, View):
             return render(
                 request, self.template_name, {"voucher": voucher, "error": refusal.message}
             )
-        return render(
+        response = render(
             request,
             "vouchers/voucher_new_number.html",
             {"voucher": voucher, "number": numbers.display(number)},
         )
+        response["Cache-Control"] = "no-store"
+        return response

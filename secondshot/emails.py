@@ -1,0 +1,56 @@
+"""Account e-mails: verification, and the notice sent when someone signs up with an
+address that already has an account (so the sign-up page reveals nothing)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .tokens import email_verification_token
+
+
+def send_templated(*, to: str, subject: str, template: str, context: dict, attachments=()):
+    """Send ``<template>.txt`` with ``<template>.html`` as its alternative."""
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"{template}.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
+
+
+def verification_url(user) -> str:
+    path = reverse(
+        "verify_email",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_verification_token.make_token(user),
+        },
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_verification(user) -> None:
+    send_templated(
+        to=user.email,
+        subject="Confirm your e-mail address for Second Shot",
+        template="accounts/email/verify",
+        context={"user": user, "verification_url": verification_url(user)},
+    )
+
+
+def send_already_registered(user) -> None:
+    send_templated(
+        to=user.email,
+        subject="You already have a Second Shot account",
+        template="accounts/email/already_registered",
+        context={
+            "user": user,
+            "login_url": settings.SITE_URL.rstrip("/") + reverse("login"),
+            "reset_url": settings.SITE_URL.rstrip("/") + reverse("password_reset"),
+        },
+    )

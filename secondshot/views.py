@@ -1,0 +1,95 @@
+"""Account pages: sign up, verify the e-mail address, and the landing page."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from . import emails
+from .forms import SignUpForm
+from .tokens import email_verification_token
+
+
+class HomeView(TemplateView):
+    """The landing page; signed-in candidates go straight to their vouchers."""
+
+    template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("portal:dashboard")
+        return super().get(request, *args, **kwargs)
+
+
+class SignUpView(FormView):
+    """Create an account and send the verification link.
+
+    The answer is the same whether or not the address already has an account;
+    its owner gets an e-mail saying so instead.
+    """
+
+    template_name = "accounts/signup.html"
+    form_class = SignUpForm
+    success_url = reverse_lazy("signup_done")
+
+    def form_valid(self, form):
+        User = get_user_model()
+        email = form.cleaned_data["email"]
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            transaction.on_commit(partial(emails.send_already_registered, existing), robust=True)
+        else:
+            try:
+                with transaction.atomic():
+                    user = form.save()
+            except IntegrityError:  # the same address signed up a moment ago
+                pass
+            else:
+                transaction.on_commit(partial(emails.send_verification, user), robust=True)
+        self.request.session["signup_email"] = email
+        return super().form_valid(form)
+
+
+class SignUpDoneView(TemplateView):
+    template_name = "accounts/signup_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.request.session.get("signup_email"), **kwargs)
+
+
+class VerifyEmailView(View):
+    """Open the verification link: the address is confirmed and the link dies."""
+
+    def get(self, request, uidb64, token):
+        User = get_user_model()
+        try:
+            user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+        except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+            user = None
+        if user is None or not email_verification_token.check_token(user, token):
+            return render(request, "accounts/verify_failed.html", status=400)
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        return redirect("portal:dashboard" if request.user.is_authenticated else "login")
+
+
+class ResendVerificationView(LoginRequiredMixin, View):
+    def post(self, request):
+        if not request.user.has_verified_email():
+            emails.send_verification(request.user)
+        messages.info(request, f"We sent a new confirmation link to {request.user.email}.")
+        return redirect("portal:dashboard")
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/account.html"

@@ -1,0 +1,214 @@
+"""Booking a sitting, and the booking's own page: cancel, move, calendar file."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from exams.models import Sitting
+
+from .. import calendar, services
+from ..errors import Refused
+from ..forms import ExamSearchForm, SittingSearchForm
+from ..models import Booking
+from ..queries import candidate_vouchers, eligible_exams, explain_ineligible, sittings_for
+
+
+def _candidate_booking(request, pk):
+    bookings = Booking.objects.filter(candidate=request.user).select_related(
+        "voucher__pack", "exam", "sitting__centre"
+    )
+    return get_object_or_404(bookings, pk=pk)
+
+
+def _sitting(pk):
+    return get_object_or_404(Sitting.objects.select_related("centre"), pk=pk)
+
+
+class BookView(LoginRequiredMixin, View):
+    """Choose the exam (first attempts only), then where and when to sit it."""
+
+    template_name = "vouchers/booking_choose.html"
+
+    def get(self, request, pk):
+        now = timezone.now()
+        voucher = get_object_or_404(candidate_vouchers(request.user), pk=pk)
+        context = {"voucher": voucher}
+        try:
+            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+        except Refused as refusal:
+            return render(request, self.template_name, context | {"refusal": refusal.message})
+        context["attempt"] = attempt
+        if attempt == Booking.Attempt.RETAKE:
+            exam = voucher.exam()
+        else:
+            exam = eligible_exams().filter(pk=request.GET.get("exam") or None).first()
+        if exam is None:
+            search = ExamSearchForm(request.GET)
+            query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+            return render(
+                request,
+                self.template_name,
+                context
+                | {
+                    "search": search,
+                    "exams": eligible_exams(query)[:30],
+                    "query": query,
+                    "ineligible": explain_ineligible(query),
+                },
+            )
+        where = SittingSearchForm(request.GET)
+        where.is_valid()
+        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+        return render(
+            request,
+            self.template_name,
+            context
+            | {
+                "exam": exam,
+                "where": where,
+                "sittings": sittings_for(voucher, now=now, **place),
+            },
+        )
+
+
+class ReviewBookingView(LoginRequiredMixin, View):
+    """Confirm the booking; SS-2's warning shows when a retake would be short of time."""
+
+    template_name = "vouchers/booking_review.html"
+
+    def _context(self, request, pk, sitting_pk):
+        voucher = get_object_or_404(candidate_vouchers(request.user), pk=pk)
+        now = timezone.now()
+        sitting = _sitting(sitting_pk)
+        try:
+            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+        except Refused as refusal:
+            return {"voucher": voucher, "sitting": sitting, "refusal": refusal.message}
+        exam = voucher.exam() if attempt == Booking.Attempt.RETAKE else None
+        if exam is None:
+            exam = eligible_exams().filter(pk=request.GET.get("exam") or None).first()
+        if exam is None:
+            raise Http404
+        return {
+            "voucher": voucher,
+            "sitting": sitting,
+            "exam": exam,
+            "attempt": attempt,
+            "retake_warning": attempt == Booking.Attempt.FIRST
+            and voucher.is_retake_window_short(sitting),
+        }
+
+    def get(self, request, pk, sitting_pk):
+        return render(request, self.template_name, self._context(request, pk, sitting_pk))
+
+    def post(self, request, pk, sitting_pk):
+        context = self._context(request, pk, sitting_pk)
+        if "refusal" in context:
+            return render(request, self.template_name, context, status=409)
+        try:
+            booking = services.book_sitting(
+                candidate=request.user,
+                voucher=context["voucher"],
+                exam=context["exam"],
+                sitting=context["sitting"],
+            )
+        except Refused as refusal:
+            return render(
+                request, self.template_name, context | {"refusal": refusal.message}, status=409
+            )
+        messages.success(request, "Your exam is booked. We have e-mailed you the details.")
+        return redirect("portal:booking", pk=booking.pk)
+
+
+class BookingDetailView(LoginRequiredMixin, View):
+    template_name = "vouchers/booking_detail.html"
+
+    def get(self, request, pk):
+        booking = _candidate_booking(request, pk)
+        now = timezone.now()
+        try:
+            booking.check_can_change(at=now)
+            why_not = None
+        except Refused as refusal:
+            why_not = refusal.message
+        return render(
+            request,
+            self.template_name,
+            {"booking": booking, "why_not": why_not, "pending": booking.is_pending(at=now)},
+        )
+
+
+class CancelBookingView(LoginRequiredMixin, View):
+    template_name = "vouchers/booking_cancel.html"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, {"booking": _candidate_booking(request, pk)})
+
+    def post(self, request, pk):
+        booking = _candidate_booking(request, pk)
+        try:
+            services.cancel_booking(candidate=request.user, booking=booking)
+        except Refused as refusal:
+            return render(
+                request,
+                self.template_name,
+                {"booking": booking, "refusal": refusal.message},
+                status=409,
+            )
+        messages.success(
+            request,
+            f"Your booking for {booking.exam.number} is cancelled. "
+            "Your voucher covers it again: you can book another sitting.",
+        )
+        return redirect("portal:dashboard")
+
+
+class MoveBookingView(LoginRequiredMixin, View):
+    """Choose another sitting for the same exam."""
+
+    template_name = "vouchers/booking_move.html"
+
+    def get(self, request, pk):
+        booking = _candidate_booking(request, pk)
+        now = timezone.now()
+        context = {"booking": booking}
+        try:
+            booking.check_can_change(at=now)
+        except Refused as refusal:
+            return render(request, self.template_name, context | {"refusal": refusal.message})
+        where = SittingSearchForm(request.GET)
+        where.is_valid()
+        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+        sittings = sittings_for(booking.voucher, now=now, exclude=booking.sitting, **place)
+        return render(request, self.template_name, context | {"where": where, "sittings": sittings})
+
+
+class ReviewMoveView(LoginRequiredMixin, View):
+    template_name = "vouchers/booking_move_review.html"
+
+    def get(self, request, pk, sitting_pk):
+        context = {"booking": _candidate_booking(request, pk), "sitting": _sitting(sitting_pk)}
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk, sitting_pk):
+        booking, sitting = _candidate_booking(request, pk), _sitting(sitting_pk)
+        try:
+            moved = services.move_booking(candidate=request.user, booking=booking, sitting=sitting)
+        except Refused as refusal:
+            context = {"booking": booking, "sitting": sitting, "refusal": refusal.message}
+            return render(request, self.template_name, context, status=409)
+        messages.success(request, "Your booking is moved. We have e-mailed you the new details.")
+        return redirect("portal:booking", pk=moved.pk)
+
+
+class BookingCalendarView(LoginRequiredMixin, View):
+    """The booking as an .ics file for the candidate's calendar."""
+
+    def get(self, request, pk):
+        booking = _candidate_booking(request, pk)
+        response = HttpResponse(calendar.booking_ics(booking), content_type="text/calendar")
+        response["Content-Disposition"] = f'attachment; filename="exam-{booking.exam.number}.ics"'
+        return response

@@ -1,0 +1,68 @@
+from itertools import groupby
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from ..clock import anywhere_on_earth_date
+from ..queries import candidate_vouchers
+
+
+def voucher_cards(vouchers, now):
+    """Pair each voucher with what the dashboard says about it."""
+    today = anywhere_on_earth_date(now)
+    cards = []
+    for voucher in vouchers:
+        live = voucher.live_bookings()
+        pending = next((b for b in live if b.is_pending(at=now)), None)
+        cards.append(
+            {
+                "voucher": voucher,
+                "status": voucher.status(at=now),
+                "exam": voucher.exam(),
+                "days_left": (voucher.pack.expires_on - today).days,
+                "booking": pending or (live[-1] if live else None),
+                "attempts": live,
+            }
+        )
+    return cards
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """My vouchers, grouped by pack, each with what it still covers and the next step."""
+
+    template_name = "vouchers/dashboard.html"
+    extra_context = {"nav": "vouchers"}
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        cards = voucher_cards(candidate_vouchers(self.request.user), now)
+        packs = [
+            {"pack": pack, "cards": list(group)}
+            for pack, group in groupby(cards, key=lambda card: card["voucher"].pack)
+        ]
+        return super().get_context_data(packs=packs, now=now, **kwargs)
+
+
+class VoucherDetailView(LoginRequiredMixin, TemplateView):
+    """One voucher's attempts, their outcomes and what is left (results and history)."""
+
+    template_name = "vouchers/voucher_detail.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        voucher = get_object_or_404(candidate_vouchers(self.request.user), pk=self.kwargs["pk"])
+        return super().get_context_data(card=voucher_cards([voucher], now)[0], **kwargs)
+
+
+class ResultsView(LoginRequiredMixin, TemplateView):
+    """Every voucher's attempts and outcomes, newest pack first."""
+
+    template_name = "vouchers/results.html"
+    extra_context = {"nav": "results"}
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        cards = voucher_cards(candidate_vouchers(self.request.user), now)
+        return super().get_context_data(cards=[c for c in cards if c["attempts"]], **kwargs)
