@@ -61,6 +61,9 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
         f"Voucher {booking.voucher.masked_number}, valid until "
         f"{booking.voucher.pack.expires_on:%d %B %Y}."
     )
+    location = ", ".join(
+        part for part in (centre.name, centre.address, centre.city, centre.country) if part
+    )
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -74,7 +77,7 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
         f"DTSTART:{_utc(sitting.starts_at)}",
         f"DTEND:{_utc(sitting.starts_at + EXAM_LENGTH)}",
         f"SUMMARY:{_escape(f'Exam {booking.exam.number}: {booking.exam.title}')}",
-        f"LOCATION:{_escape(', '.join(p for p in (centre.name, centre.address, centre.city, centre.country) if p))}",
+        f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         "END:VEVENT",
