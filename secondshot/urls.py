@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .forms import SignInForm
 
 admin.site.site_header = "Second Shot back office"
 admin.site.site_title = "Second Shot back office"
@@ -15,15 +14,7 @@ accounts = [
     path("verify/<uidb64>/<token>/", views.VerifyEmailView.as_view(), name="verify_email"),
     path("verify/resend/", views.ResendVerificationView.as_view(), name="resend_verification"),
     path("", views.AccountView.as_view(), name="account"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

@@ -4,6 +4,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -14,8 +15,9 @@ from django.utils.http import urlsafe_base64_decode
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import emails
-from .forms import SignUpForm
+from . import emails, ratelimit
+from .forms import SignInForm, SignUpForm
+from .throttling import too_many_attempts
 from .tokens import email_verification_token
 
 
@@ -93,3 +95,30 @@ class ResendVerificationView(LoginRequiredMixin, View):
 
 class AccountView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/account.html"
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in, with failures limited per account-and-address and per address.
+
+    Keying the tighter limit on the pair means an attacker elsewhere cannot
+    lock a real candidate out; the windows end, so nobody is locked out for good.
+    """
+
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "").strip().lower()[:254]
+        address = ratelimit.client_address(request)
+        self.reservation = ratelimit.reserve(
+            (ratelimit.SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS, f"{email}|{address}"),
+            (ratelimit.SIGN_IN_FAILURES_PER_ADDRESS, address),
+        )
+        if not self.reservation.allowed:
+            return too_many_attempts(request, self.reservation.retry_after, what="sign-ins")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.reservation.give_back()
+        return super().form_valid(form)

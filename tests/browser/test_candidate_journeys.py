@@ -242,3 +242,44 @@ def test_the_dashboard_and_booking_pages_fit_a_phone(phone_page, catalogue):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
     expect(page.get_by_role("button", name="Show menu")).to_be_visible()
+
+
+def test_the_portal_pages_work_under_the_content_security_policy(browser, live_server, catalogue):
+    """No page of the candidate's journey trips the Content-Security-Policy."""
+    candidate = UserFactory(password=PASSWORD, email_verified_at=timezone.now())
+    voucher = RegisteredVoucherFactory(registered_by=candidate)
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
+    for path in ("/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
+        page.goto(path)
+    sign_in(page, candidate.email)
+    sitting = catalogue["sittings"][0]
+    exam = catalogue["exam"]
+    for path in (
+        "/vouchers/",
+        "/vouchers/register/",
+        "/results/",
+        "/accounts/",
+        f"/vouchers/{voucher.pk}/",
+        f"/vouchers/{voucher.pk}/book/",
+        f"/vouchers/{voucher.pk}/book/?exam={exam.pk}&country=Germany",
+        f"/vouchers/{voucher.pk}/book/{sitting.pk}/?exam={exam.pk}",
+    ):
+        page.goto(path)
+        page.get_by_role("navigation", name="Main").wait_for()
+    page.get_by_role("button", name="Confirm booking").click()
+    page.get_by_role("link", name="Move to another sitting").click()
+    page.get_by_role("link", name="My vouchers").first.click()
+    context.close()
+    print(f"\nCSP violations seen: {len(violations)}")
+    assert violations == []

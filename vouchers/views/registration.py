@@ -3,6 +3,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
+from secondshot import ratelimit
+from secondshot.throttling import too_many_attempts
+
 from .. import services
 from ..errors import Refused
 from ..forms import RegisterVoucherForm
@@ -23,13 +26,26 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
                 "with the link that recovers a lost number, goes to it.",
             )
             return self.form_invalid(form)
+        # Every lookup counts against the limits until it succeeds; a typo caught
+        # by the check symbol never reaches the database, so it is given back.
+        reservation = ratelimit.reserve(
+            (ratelimit.VOUCHER_GUESSES_PER_ACCOUNT, str(self.request.user.pk)),
+            (ratelimit.VOUCHER_GUESSES_PER_ADDRESS, ratelimit.client_address(self.request)),
+        )
+        if not reservation.allowed:
+            return too_many_attempts(
+                self.request, reservation.retry_after, what="voucher numbers entered"
+            )
         try:
             voucher = services.register_voucher(
                 candidate=self.request.user, number=form.cleaned_data["number"]
             )
         except Refused as refusal:
+            if refusal.code == "number_malformed":
+                reservation.give_back()
             form.add_error("number", refusal.message)
             return self.form_invalid(form)
+        reservation.give_back()
         messages.success(
             self.request,
             f"Voucher {voucher.masked_number} is registered. We have e-mailed you a "

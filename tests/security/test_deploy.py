@@ -1,0 +1,60 @@
+"""Production settings: ``check --deploy`` is clean, and every page carries a strict CSP."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_prints_no_warning_with_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.com",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
+    )
+    print(f"\ncheck --deploy: {result.stdout.strip()} {result.stderr.strip()}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret_key():
+    result = manage("check", DEBUG="False", ALLOWED_HOSTS="portal.example.com")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["home", "login", "signup", "password_reset"])
+def test_pages_carry_a_content_security_policy_without_inline_code(client, url_name):
+    response = client.get(reverse(url_name))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.text and " style=" not in response.text

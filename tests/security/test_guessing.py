@@ -1,0 +1,169 @@
+"""Guessing voucher numbers and passwords is limited, counted atomically in the cache."""
+
+import os
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from secondshot import ratelimit
+from tests.factories import UserFactory, VoucherFactory
+from vouchers import numbers
+from vouchers.models import Voucher
+
+pytestmark = pytest.mark.django_db
+REDIS_URL = os.environ.get("SECONDSHOT_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def candidate_client(client):
+    candidate = UserFactory(email_verified_at=timezone.now())
+    client.force_login(candidate)
+    client.candidate = candidate
+    return client
+
+
+def guess(client, number=None, address="203.0.113.7"):
+    return client.post(
+        reverse("portal:register_voucher"),
+        {"number": number or numbers.generate()},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_the_eleventh_wrong_guess_in_fifteen_minutes_gets_429_saying_when_to_retry(
+    candidate_client,
+):
+    for _ in range(10):
+        assert guess(candidate_client).status_code == 200  # "we don't recognise…"
+    voucher = VoucherFactory()
+    blocked = guess(candidate_client, voucher.plain_number)
+    assert blocked.status_code == 429
+    assert "Please try again in" in blocked.text and "minute" in blocked.text
+    assert 0 < int(blocked["Retry-After"]) <= 15 * 60
+    assert not Voucher.objects.filter(registered_by=candidate_client.candidate).exists()
+    print("\nthrottled guesses: 1 after 10 failures")
+
+
+def test_typos_and_successful_registrations_do_not_count(candidate_client):
+    for _ in range(12):
+        typo = numbers.generate()
+        typo = typo[:-1] + ("2" if typo[-1] != "2" else "3")
+        assert "typing mistake" in guess(candidate_client, typo).text
+    for _ in range(12):
+        assert guess(candidate_client, VoucherFactory().plain_number).status_code == 302
+    assert guess(candidate_client).status_code == 200
+
+
+def test_the_address_limit_spans_accounts(client):
+    for _ in range(3):
+        client.force_login(UserFactory(email_verified_at=timezone.now()))
+        for _ in range(10):
+            assert guess(client).status_code == 200
+    client.force_login(UserFactory(email_verified_at=timezone.now()))
+    assert guess(client).status_code == 429
+    assert guess(client, address="198.51.100.9").status_code == 200
+
+
+def test_counts_start_again_when_the_window_ends(candidate_client, monkeypatch):
+    start = time.time()
+    for _ in range(10):
+        guess(candidate_client)
+    assert guess(candidate_client).status_code == 429
+    monkeypatch.setattr(time, "time", lambda: start + 16 * 60)
+    assert guess(candidate_client).status_code == 200
+
+
+def sign_in(client, email, password, address="203.0.113.7"):
+    return client.post(
+        reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_sign_in_failures_are_limited_without_locking_the_real_candidate_out(client):
+    candidate = UserFactory(password="the right one 123")
+    for _ in range(10):
+        assert sign_in(client, candidate.email, "wrong").status_code == 200
+    refused = sign_in(client, candidate.email, "the right one 123")
+    assert refused.status_code == 429 and "Please try again in" in refused.text
+    # The real candidate, elsewhere, signs in as usual.
+    assert (
+        sign_in(client, candidate.email, "the right one 123", address="198.51.100.9").status_code
+        == 302
+    )
+
+
+def test_a_successful_sign_in_does_not_count(client):
+    candidate = UserFactory(password="the right one 123")
+    for _ in range(15):
+        assert sign_in(client, candidate.email, "the right one 123").status_code == 302
+        client.logout()
+
+
+def test_the_client_address_is_read_through_trusted_proxies_only(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert ratelimit.client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert ratelimit.client_address(request) == "203.0.113.7"
+
+
+def parallel_guesses(count):
+    limit = ratelimit.Limit("parallel-test", attempts=10, window_seconds=900)
+    start, results = threading.Barrier(count), []
+
+    def attempt():
+        start.wait(timeout=10)
+        results.append(ratelimit.reserve((limit, "same-account")).allowed)
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_twenty_parallel_guesses_cannot_slip_past_the_limit():
+    results = parallel_guesses(20)
+    print(
+        f"\nlocal memory: 20 parallel guesses, {sum(results)} allowed, {results.count(False)} throttled"
+    )
+    assert sum(results) == 10
+
+
+def redis_reachable():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False
+
+
+@pytest.mark.skipif(
+    not redis_reachable() and os.environ.get("SECONDSHOT_REQUIRE_REDIS") != "1",
+    reason=f"no Redis at {REDIS_URL}",
+)
+def test_twenty_parallel_guesses_cannot_slip_past_the_limit_on_redis():
+    """The production cache: the limiter against a real Redis."""
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+            }
+        }
+    ):
+        assert isinstance(caches["default"], RedisCache)
+        caches["default"].clear()
+        results = parallel_guesses(20)
+        caches["default"].clear()
+    print(f"\nRedis: 20 parallel guesses, {sum(results)} allowed, {results.count(False)} throttled")
+    assert sum(results) == 10
