@@ -28,8 +28,12 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["legal_name"].widget.attrs["autocomplete"] = "name"
 
+    # Uniqueness of the address (a unique field and a case-insensitive constraint)
+    # is settled in the view, which must not reveal that an account exists.
     def validate_unique(self):
-        # Uniqueness is settled in the view, which must not reveal existing accounts.
+        pass
+
+    def validate_constraints(self):
         pass
 
     def clean_email(self):

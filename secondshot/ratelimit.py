@@ -11,6 +11,7 @@ starts again, so an attacker can slow a real candidate down but never lock
 them out for good.
 """
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -48,10 +49,8 @@ class Reservation:
     def give_back(self) -> None:
         """The attempt succeeded: it does not count against the limits."""
         for key in self.keys:
-            try:
+            with contextlib.suppress(ValueError):  # the window ended meanwhile
                 cache.decr(key)
-            except ValueError:  # the window ended meanwhile
-                pass
 
 
 def reserve(*pairs: tuple[Limit, str], now: float | None = None) -> Reservation:

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "secondshot.middleware.DatabaseTroubleMiddleware",
 ]
 
 ROOT_URLCONF = "secondshot.urls"
@@ -88,6 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A booking waits at most this long for a row lock, then the person is told
+    # to try again (DatabaseTroubleMiddleware) rather than left hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
+    )
 
 # Local memory by default; production shares one cache between app servers:
 # CACHE_URL=redis://127.0.0.1:6379/0 (the rate limits count there).

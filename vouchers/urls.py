@@ -32,5 +32,10 @@ urlpatterns = [
         booking.BookingCalendarView.as_view(),
         name="booking_calendar",
     ),
+    path(
+        "bookings/<int:pk>/resend/",
+        booking.ResendBookingEmailView.as_view(),
+        name="resend_booking_email",
+    ),
     path("recover/<str:token>/", recovery.RecoverNumberView.as_view(), name="recover_number"),
 ]

@@ -9,7 +9,7 @@ from django.views import View
 
 from exams.models import Sitting
 
-from .. import calendar, services
+from .. import calendar, emails, services
 from ..errors import Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking
@@ -212,3 +212,14 @@ class BookingCalendarView(LoginRequiredMixin, View):
         response = HttpResponse(calendar.booking_ics(booking), content_type="text/calendar")
         response["Content-Disposition"] = f'attachment; filename="exam-{booking.exam.number}.ics"'
         return response
+
+
+class ResendBookingEmailView(LoginRequiredMixin, View):
+    """Send the booking's e-mail and calendar file again (say, if the first was lost)."""
+
+    def post(self, request, pk):
+        booking = _candidate_booking(request, pk)
+        what = "cancelled" if booking.status == Booking.Status.CANCELLED else "booked"
+        emails.send_booking_notice(booking, what)
+        messages.success(request, f"We have sent the details to {request.user.email} again.")
+        return redirect("portal:booking", pk=booking.pk)
