@@ -4,6 +4,24 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_the_audit_trail():
+    """Resetting a test database is the one job allowed to empty the audit trail."""
+    from django.core.management.commands import flush
+
+    from vouchers import audit
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with audit.maintenance():
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests on SQLite, unless the run must be on PostgreSQL.
 

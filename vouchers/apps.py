@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class VouchersConfig(AppConfig):
     name = "vouchers"
     verbose_name = "Second Shot vouchers"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .audit import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions)

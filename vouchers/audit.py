@@ -1,6 +1,16 @@
-"""Writing the audit trail (SS-12): one VoucherEvent per change, in the same transaction."""
+"""Writing the audit trail (SS-12): one VoucherEvent per change, in the same transaction.
+
+The trail is append-only in the models (``VoucherEvent``) and in the database
+(triggers, migration 0002). ``maintenance()`` lifts the SQLite triggers for the
+one job that may empty the table: a test database being reset.
+"""
+
+import threading
+from contextlib import contextmanager
 
 from .models import VoucherEvent
+
+_maintenance = threading.local()
 
 
 def record(voucher, action, *, actor=None, at=None, **details) -> VoucherEvent:
@@ -8,3 +18,22 @@ def record(voucher, action, *, actor=None, at=None, **details) -> VoucherEvent:
     if at is not None:
         fields["at"] = at
     return VoucherEvent.objects.create(**fields)
+
+
+def is_locked() -> int:
+    """1 unless this thread is in ``maintenance()``: read by the SQLite triggers."""
+    return 0 if getattr(_maintenance, "active", False) else 1
+
+
+@contextmanager
+def maintenance():
+    _maintenance.active = True
+    try:
+        yield
+    finally:
+        _maintenance.active = False
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("secondshot_audit_locked", 0, is_locked)

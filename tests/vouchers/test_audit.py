@@ -59,3 +59,24 @@ def test_an_audit_event_cannot_be_edited_or_deleted_through_the_models(candidate
     with pytest.raises(PermissionError):
         VoucherEvent.objects.filter(pk=event.pk).delete()
     assert VoucherEvent.objects.get(pk=event.pk).action == "voucher.registered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_itself_refuses_update_and_delete_of_audit_events(candidate):
+    """SS-12: raw SQL is refused by a trigger, on PostgreSQL and SQLite alike."""
+    from django.db import DatabaseError, connection, transaction
+
+    voucher = RegisteredVoucherFactory(registered_by=None, registered_at=None)
+    services.register_voucher(candidate=candidate, number=voucher.plain_number)
+    event = VoucherEvent.objects.get(voucher=voucher)
+    for statement in (
+        "UPDATE vouchers_voucherevent SET action = 'voucher.voided' WHERE id = %s",
+        "DELETE FROM vouchers_voucherevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    assert VoucherEvent.objects.get(pk=event.pk).action == "voucher.registered"
