@@ -12,6 +12,7 @@ them out for good.
 """
 
 import contextlib
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ class Limit:
         return int(now // self.window_seconds)
 
     def _key(self, subject: str, now: float) -> str:
-        return f"ratelimit:{self.name}:{subject}:{self._bucket(now)}"
+        # Hashed: subjects are typed by people (e-mail addresses) and may hold anything.
+        digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"ratelimit:{self.name}:{digest}:{self._bucket(now)}"
 
     def retry_after(self, now: float | None = None) -> int:
         """Seconds until the current window ends."""

@@ -1,5 +1,7 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -23,6 +25,16 @@ def _candidate_booking(request, pk):
     return get_object_or_404(bookings, pk=pk)
 
 
+def _exam_for(voucher, attempt, request):
+    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
+    if attempt == Booking.Attempt.RETAKE:
+        return voucher.exam()
+    exam_id = request.GET.get("exam", "")
+    if not re.fullmatch(r"[0-9]{1,18}", exam_id):
+        return None
+    return eligible_exams().filter(pk=int(exam_id)).first()
+
+
 def _sitting(pk):
     return get_object_or_404(Sitting.objects.select_related("centre"), pk=pk)
 
@@ -41,10 +53,7 @@ class BookView(LoginRequiredMixin, View):
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
         context["attempt"] = attempt
-        if attempt == Booking.Attempt.RETAKE:
-            exam = voucher.exam()
-        else:
-            exam = eligible_exams().filter(pk=request.GET.get("exam") or None).first()
+        exam = _exam_for(voucher, attempt, request)
         if exam is None:
             search = ExamSearchForm(request.GET)
             query = search.cleaned_data["q"].strip() if search.is_valid() else ""
@@ -87,9 +96,7 @@ class ReviewBookingView(LoginRequiredMixin, View):
             attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
         except Refused as refusal:
             return {"voucher": voucher, "sitting": sitting, "refusal": refusal.message}
-        exam = voucher.exam() if attempt == Booking.Attempt.RETAKE else None
-        if exam is None:
-            exam = eligible_exams().filter(pk=request.GET.get("exam") or None).first()
+        exam = _exam_for(voucher, attempt, request)
         if exam is None:
             raise Http404
         return {
