@@ -61,6 +61,7 @@ accounts = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts)),
     path("", include("vouchers.urls")),
     path("admin/", admin.site.urls),

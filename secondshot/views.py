@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -122,3 +123,13 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         self.reservation.give_back()
         return super().form_valid(form)
+
+
+def healthz(request):
+    """Answer a load balancer's health check: the process serves, touching no database.
+
+    Whether PostgreSQL answers is not this page's question: one busy database
+    must not make every app server look dead at once. It is also the benchmark's
+    ceiling, a Django request with no database work (bench/README.md).
+    """
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -20,6 +20,15 @@ def record(voucher, action, *, actor=None, at=None, **details) -> VoucherEvent:
     return VoucherEvent.objects.create(**fields)
 
 
+def record_many(vouchers, action, *, actor=None, at=None, **details) -> list[VoucherEvent]:
+    """Record the same change to many vouchers in one statement (a pack tied at once)."""
+    extra = {"at": at} if at is not None else {}
+    return VoucherEvent.objects.bulk_create(
+        VoucherEvent(voucher=voucher, action=action, actor=actor, details=details, **extra)
+        for voucher in vouchers
+    )
+
+
 def is_locked() -> int:
     """1 unless this thread is in ``maintenance()``: read by the SQLite triggers."""
     return 0 if getattr(_maintenance, "active", False) else 1

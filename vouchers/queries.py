@@ -15,6 +15,7 @@ from .errors import Refused
 from .models import ELIGIBLE_EXAM_PREFIXES, Booking, Voucher, is_exam_eligible
 
 SITTINGS_SHOWN = 20
+_PAGE = 2 * SITTINGS_SHOWN
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
 # filter, refined with each sitting's own local date.
 _MAX_UTC_OFFSET = timedelta(hours=14)
@@ -57,16 +58,26 @@ def sittings_for(voucher: Voucher, *, now: datetime, country="", city="", exclud
         sittings = sittings.filter(centre__city=city)
     if exclude is not None:
         sittings = sittings.exclude(pk=exclude.pk)
-    offered = []
-    for sitting in sittings.order_by("starts_at", "centre__name").iterator(chunk_size=200):
-        try:
-            voucher.check_sitting(sitting, now=now)
-        except Refused:
-            continue
-        offered.append(sitting)
-        if len(offered) == SITTINGS_SHOWN:
-            break
-    return offered
+    sittings = sittings.order_by("starts_at", "centre__name", "pk")
+    # Read a page at a time with LIMIT, not with a server-side cursor: outside a
+    # transaction Django declares that cursor WITH HOLD, and PostgreSQL then builds
+    # the whole result (every future sitting) before the first row. Only sittings
+    # in the last hours before expiry can be refused below, so one page nearly
+    # always suffices.
+    offered, start = [], 0
+    while True:
+        page = list(sittings[start : start + _PAGE])
+        for sitting in page:
+            try:
+                voucher.check_sitting(sitting, now=now)
+            except Refused:
+                continue
+            offered.append(sitting)
+            if len(offered) == SITTINGS_SHOWN:
+                return offered
+        if len(page) < _PAGE:
+            return offered
+        start += _PAGE
 
 
 def explain_ineligible(query: str) -> str | None:

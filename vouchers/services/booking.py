@@ -83,14 +83,14 @@ def book_sitting(
         if pack.candidate_id is None:
             pack.candidate, pack.tied_at = candidate, now
             pack.save(update_fields=["candidate", "tied_at"])
-            for pack_voucher in pack.vouchers.all():
-                audit.record(
-                    pack_voucher,
-                    VoucherEvent.Action.TIED,
-                    actor=candidate,
-                    at=now,
-                    candidate=candidate.pk,
-                )
+            # One statement for the whole pack: a pack may hold thousands of vouchers.
+            audit.record_many(
+                pack.vouchers.only("pk"),
+                VoucherEvent.Action.TIED,
+                actor=candidate,
+                at=now,
+                candidate=candidate.pk,
+            )
         booking = Booking.objects.create(
             voucher=voucher,
             candidate=candidate,

@@ -22,7 +22,9 @@ def _candidate_booking(request, pk):
     bookings = Booking.objects.filter(candidate=request.user).select_related(
         "voucher__pack", "exam", "sitting__centre"
     )
-    return get_object_or_404(bookings, pk=pk)
+    booking = get_object_or_404(bookings, pk=pk)
+    booking.candidate = request.user  # already loaded: saves the calendar file a query
+    return booking
 
 
 def _exam_for(voucher, attempt, request):

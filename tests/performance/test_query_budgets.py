@@ -1,0 +1,221 @@
+"""Query budgets: every candidate page makes the same number of queries whatever the data.
+
+Each page is rendered twice: for a candidate with little (3 vouchers, 5 sittings on
+offer) and for one with a lot (30 vouchers in every state, 200 sittings at several
+centres), with the first candidate's data still in the database. The two counts
+must be equal, and within the page's budget below: a page whose count grows with
+the data has an N+1 query, which at a million vouchers is an outage.
+
+No timing is asserted here; speed is measured by ``bench/run.py``.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    BookingFactory,
+    ExamFactory,
+    ExamPackFactory,
+    RegisteredVoucherFactory,
+    SittingFactory,
+    TestCenterFactory,
+    UserFactory,
+)
+from vouchers.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"vouchers": 3, "sittings": 5}
+LARGE = {"vouchers": 30, "sittings": 200}
+CENTRES = [
+    ("Berlin", "Germany", "Europe/Berlin"),
+    ("London", "United Kingdom", "Europe/London"),
+    ("Tokyo", "Japan", "Asia/Tokyo"),
+    ("Auckland", "New Zealand", "Pacific/Auckland"),
+]
+
+
+@dataclass
+class World:
+    """One candidate's data and the ids the pages need."""
+
+    candidate: object
+    fresh_voucher: object  # first attempt available
+    retake_voucher: object  # failed first attempt: free retake available
+    scheduled: Booking  # a booking that can still be cancelled or moved
+    exam: object
+    sitting: object  # a sitting with a free seat the fresh voucher can pay for
+
+
+def _past_sitting(centre, days_ago):
+    return SittingFactory(centre=centre, starts_at=timezone.now() - timedelta(days=days_ago))
+
+
+def build_world(*, vouchers: int, sittings: int, tag: str) -> World:
+    """A candidate with ``vouchers`` vouchers in packs of three, in every state the
+    dashboard shows, and ``sittings`` future sittings spread over four centres."""
+    now = timezone.now()
+    candidate = UserFactory(email=f"{tag}@example.com", email_verified_at=now)
+    exam = ExamFactory(number="070-483")
+    centres = [
+        TestCenterFactory(city=city, country=country, time_zone=zone)
+        for city, country, zone in CENTRES
+    ]
+    future = [
+        SittingFactory(
+            centre=centres[i % len(centres)],
+            starts_at=now + timedelta(days=3 + i % 90, hours=i // 90),
+            seats=20,
+        )
+        for i in range(sittings)
+    ]
+    packs = [ExamPackFactory() for _ in range(-(-vouchers // 3))]
+    made = [
+        RegisteredVoucherFactory(registered_by=candidate, pack=packs[i // 3])
+        for i in range(vouchers)
+    ]
+    fresh, retake_voucher, scheduled_voucher, *others = made
+    for pack in {v.pack for v in made[:3]}:
+        pack.candidate = candidate
+        pack.save()
+
+    def taken(voucher, outcome, days_ago, attempt=Booking.Attempt.FIRST):
+        return BookingFactory(
+            voucher=voucher,
+            candidate=candidate,
+            exam=exam,
+            sitting=_past_sitting(centres[days_ago % len(centres)], days_ago),
+            attempt=attempt,
+            status=Booking.Status.TAKEN,
+            outcome=outcome,
+        )
+
+    taken(retake_voucher, Booking.Outcome.FAILED, 40)
+    scheduled = BookingFactory(
+        voucher=scheduled_voucher, candidate=candidate, exam=exam, sitting=future[-1]
+    )
+    # The rest cycle through what a voucher can have been through.
+    for i, voucher in enumerate(others):
+        match i % 5:
+            case 0:
+                pass  # registered, never booked
+            case 1:
+                taken(voucher, Booking.Outcome.PASSED, 60 + i)
+            case 2:
+                taken(voucher, Booking.Outcome.FAILED, 90 + i)
+                taken(voucher, Booking.Outcome.PASSED, 30 + i, attempt=Booking.Attempt.RETAKE)
+            case 3:
+                BookingFactory(
+                    voucher=voucher,
+                    candidate=candidate,
+                    exam=exam,
+                    sitting=future[i % len(future)],
+                    status=Booking.Status.CANCELLED,
+                    cancelled_at=now,
+                )
+                taken(voucher, Booking.Outcome.NO_SHOW, 20 + i)
+            case 4:
+                taken(voucher, None, 2)  # taken, waiting for the result
+    return World(
+        candidate=candidate,
+        fresh_voucher=fresh,
+        retake_voucher=retake_voucher,
+        scheduled=scheduled,
+        exam=exam,
+        sitting=future[0],
+    )
+
+
+# Each page: its URL in a world, and the most queries it may make. The session and
+# the user are two of them on every signed-in page.
+PAGES = {
+    "dashboard": (lambda w: reverse("portal:dashboard"), 5),
+    "voucher detail": (lambda w: reverse("portal:voucher", args=[w.retake_voucher.pk]), 5),
+    "results": (lambda w: reverse("portal:results"), 5),
+    "book: exam choice": (lambda w: reverse("portal:book", args=[w.fresh_voucher.pk]), 6),
+    "book: sitting list": (
+        lambda w: reverse("portal:book", args=[w.fresh_voucher.pk]) + f"?exam={w.exam.pk}",
+        8,
+    ),
+    "book: sitting list in one country": (
+        lambda w: (
+            reverse("portal:book", args=[w.fresh_voucher.pk]) + f"?exam={w.exam.pk}&country=Japan"
+        ),
+        8,
+    ),
+    "book retake: sitting list": (
+        lambda w: reverse("portal:book", args=[w.retake_voucher.pk]),
+        8,
+    ),
+    "review booking": (
+        lambda w: (
+            reverse("portal:review_booking", args=[w.fresh_voucher.pk, w.sitting.pk])
+            + f"?exam={w.exam.pk}"
+        ),
+        6,
+    ),
+    "booking detail": (lambda w: reverse("portal:booking", args=[w.scheduled.pk]), 5),
+    "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 5),
+    "move": (lambda w: reverse("portal:move_booking", args=[w.scheduled.pk]), 8),
+    "review move": (
+        lambda w: reverse("portal:review_move", args=[w.scheduled.pk, w.sitting.pk]),
+        5,
+    ),
+    "calendar file": (lambda w: reverse("portal:booking_calendar", args=[w.scheduled.pk]), 4),
+    "register": (lambda w: reverse("portal:register_voucher"), 4),
+}
+
+
+def count_queries(client, world, url_for) -> tuple[int, list[str]]:
+    client.force_login(world.candidate)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url_for(world))
+    assert response.status_code == 200, response.content[:500]
+    return len(queries), [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_candidate_page_makes_the_same_queries_whatever_the_data_size(client, page):
+    url_for, budget = PAGES[page]
+    small = build_world(**SMALL, tag="small")
+    large = build_world(**LARGE, tag="large")
+
+    small_count, _ = count_queries(client, small, url_for)
+    large_count, large_sql = count_queries(client, large, url_for)
+
+    assert large_count == small_count, "\n".join(large_sql)
+    assert large_count <= budget, "\n".join(large_sql)
+
+
+def booking_post_queries(client, *, pack_size: int, tag: str) -> int:
+    """Queries of the booking POST that ties a fresh pack of ``pack_size`` vouchers."""
+    now = timezone.now()
+    candidate = UserFactory(email=f"{tag}@example.com", email_verified_at=now)
+    pack = ExamPackFactory(exam_count=pack_size, vouchers=True)
+    for voucher in pack.voucher_list:
+        voucher.registered_by, voucher.registered_at = candidate, now
+        voucher.save()
+    sitting = SittingFactory(starts_at=now + timedelta(days=10))
+    exam = ExamFactory(number="070-483")
+    url = (
+        reverse("portal:review_booking", args=[pack.voucher_list[0].pk, sitting.pk])
+        + f"?exam={exam.pk}"
+    )
+    client.force_login(candidate)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url)
+    assert response.status_code == 302, response.content[:500]
+    return len(queries)
+
+
+def test_the_booking_that_ties_a_pack_makes_the_same_queries_for_3_or_30_vouchers(client):
+    """SS-5: tying the pack writes one audit event per voucher, in one statement."""
+    assert booking_post_queries(client, pack_size=3, tag="three") == booking_post_queries(
+        client, pack_size=30, tag="thirty"
+    )
