@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 
 class UserManager(BaseUserManager):
@@ -27,8 +28,13 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def with_email(self, email):
+        """The account with this address in any case, found through the unique index on
+        lower(email) (``email__iexact`` compares upper() and reads the whole table)."""
+        return self.filter(Exact(Lower("email"), email.lower()))
+
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.with_email(email).get()
 
 
 class User(AbstractUser):

@@ -47,7 +47,7 @@ class SignUpView(FormView):
     def form_valid(self, form):
         User = get_user_model()
         email = form.cleaned_data["email"]
-        existing = User.objects.filter(email__iexact=email).first()
+        existing = User.objects.with_email(email).first()
         if existing is not None:
             transaction.on_commit(partial(emails.send_already_registered, existing), robust=True)
         else:

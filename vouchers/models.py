@@ -104,7 +104,11 @@ class ExamPack(models.Model):
                 name="second_shot_not_combined",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "-issued_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-issued_at"]),
+            # The back office lists every pack newest first (-issued_at, -pk).
+            models.Index(fields=["-issued_at", "-id"], name="pack_newest_first"),
+        ]
 
     def __str__(self):
         kind = "Second Shot pack" if self.is_second_shot else "Exam pack"
@@ -502,6 +506,8 @@ class VoucherEvent(models.Model):
         indexes = [
             models.Index(fields=["voucher", "-at"]),
             models.Index(fields=["action", "-at"]),
+            # The audit trail, newest first, across millions of events.
+            models.Index(fields=["-at", "-id"], name="event_newest_first"),
         ]
 
     def __str__(self):
