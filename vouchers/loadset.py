@@ -129,6 +129,25 @@ COMPANY_WORDS = ("Contoso", "Fabrikam", "Northwind", "Tailspin", "Litware", "Adv
 SYNTHETIC_EXAMS = 50  # besides seed_demo's catalogue
 
 
+STAFF_GROUPS = {
+    "manager": "Account managers",
+    "support": "Support",
+    "examadmin": "Exam administrators",
+}
+
+
+def join_staff_groups():
+    """Put the data set's staff in their back-office groups, where the roles exist."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    staff = get_user_model().objects.filter(email__endswith=f"@{STAFF_DOMAIN}")
+    for prefix, name in STAFF_GROUPS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.user_set.add(*staff.filter(email__startswith=prefix))
+
+
 @dataclass(frozen=True)
 class Sizes:
     candidates: int = 100_000

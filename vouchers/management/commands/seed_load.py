@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vouchers import audit
-from vouchers.loadset import BENCH_PASSWORD, LoadSet, Sizes
+from vouchers.loadset import BENCH_PASSWORD, LoadSet, Sizes, join_staff_groups
 from vouchers.loadset_checks import consistency_problems
 
 # Children first, so a plain DELETE (SQLite) works in this order too.
@@ -107,7 +107,7 @@ class Command(BaseCommand):
             rate = count / seconds if seconds else 0
             self.stdout.write(f"{table:<24} {count:>10,} {seconds:>8.1f} {rate:>10,.0f}")
         self._finish()
-        self._join_staff_groups()
+        join_staff_groups()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"{'all':<24} {total_rows:>10,} {elapsed:>8.1f} {total_rows / elapsed:>10,.0f}"
@@ -189,19 +189,6 @@ class Command(BaseCommand):
             began = time.perf_counter()
             cursor.execute("ANALYZE")
         self.stdout.write(f"ANALYZE in {time.perf_counter() - began:.1f} s")
-
-    def _join_staff_groups(self):
-        """Put the staff in their back-office groups, where the roles migration made them."""
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        User = get_user_model()
-        for prefix, name in STAFF_GROUPS.items():
-            group = Group.objects.filter(name=name).first()
-            if group is None:
-                continue
-            staff = User.objects.filter(email__startswith=prefix, email__endswith="staff.load.test")
-            group.user_set.add(*staff)
 
 
 def _sqlite_value(value):

@@ -1,0 +1,636 @@
+"""The benchmark: the real stack (gunicorn, PostgreSQL, wrk on loopback) on the large data
+set, every page measured against Django's own floor in the same run.
+
+    python bench/run.py                  # full size (builds the data set once: ~3 min)
+    python bench/run.py --scale 0.05     # a quicker, smaller world
+    python bench/run.py --compare        # gunicorn workers × threads, measured
+
+What it does, and what the figures mean: bench/README.md. It prints a table and
+writes it as JSON to bench/results/latest.json.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/secondshot_bench"
+PORT = 8600
+SETTINGS_ENV = {
+    "DEBUG": "False",
+    "SECRET_KEY": "bench-only-secret-key-4b1d0c8e9f7a6b5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "False",
+    "EMAIL_URL": "dummymail://",  # messages are built in full, then dropped
+    "CACHE_URL": "redis://127.0.0.1:6379/3",
+    "CONN_MAX_AGE": "600",
+    "BENCH": "1",
+}
+# Targets from issue 6: (ratio to the floor at least, p99 below ms, p50 below ms).
+TARGETS = {
+    "dashboard": (0.8, 50, None),
+    "sitting search": (0.8, 50, None),
+    "booking POST": (0.5, None, None),
+    "support search": (None, None, 150),
+    "pack changelist": (None, None, 150),
+}
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+# --- the stack -------------------------------------------------------------------
+
+
+def environment(database_url: str) -> dict:
+    env = {**os.environ, **SETTINGS_ENV, "DATABASE_URL": database_url}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def manage(env, *args, debug=False, quiet=False):
+    command_env = {**env, "DEBUG": "True"} if debug else env
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=command_env,
+        text=True,
+        capture_output=quiet,
+    )
+    if result.returncode:
+        if quiet:
+            say(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+
+
+def ensure_database(database_url: str):
+    import psycopg
+
+    parts = urllib.parse.urlparse(database_url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            say(f"Creating database {name}")
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    say("Installing wrk (Debian's package)")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+def setup_django(env):
+    os.environ.update({k: v for k, v in env.items() if k in SETTINGS_ENV or k == "DATABASE_URL"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondshot.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ensure_data(env, scale: float, reload: bool):
+    from django.contrib.auth import get_user_model
+
+    from vouchers.loadset import CANDIDATE_DOMAIN, Sizes
+
+    wanted = Sizes.scaled(scale).candidates
+    have = get_user_model().objects.filter(email__endswith=f"@{CANDIDATE_DOMAIN}").count()
+    if have == wanted and not reload:
+        say(f"Data set: reusing the one loaded ({have:,} candidates, scale {scale}).")
+        return
+    say(f"Data set: building it at scale {scale} (seed_load --reset) …")
+    manage(env, "seed_load", "--reset", "--scale", str(scale), debug=True)
+
+
+class Server:
+    """gunicorn on loopback, with the portal's gunicorn.conf.py."""
+
+    def __init__(self, env, workers: int | None, threads: int | None):
+        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}"}
+        if workers:
+            self.env["GUNICORN_WORKERS"] = str(workers)
+        if threads:
+            self.env["GUNICORN_THREADS"] = str(threads)
+        self.process = None
+
+    def __enter__(self):
+        self.log = open(RESULTS / "gunicorn.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "secondshot.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(100):
+            try:
+                if request("GET", "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit(f"gunicorn did not answer: see {RESULTS / 'gunicorn.log'}")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def request(method, path, *, body=None, cookies=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    sent = dict(headers or {})
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    if body is not None:
+        body = urllib.parse.urlencode(body)
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request(method, path, body=body, headers=sent)
+    response = connection.getresponse()
+    content = response.read().decode("utf-8", "replace")
+    set_cookies = {}
+    for name, value in response.getheaders():
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            set_cookies[key] = rest.split(";", 1)[0]
+    connection.close()
+    return response.status, content, set_cookies, dict(response.getheaders())
+
+
+def sign_in(email: str, password: str, login_path="/accounts/login/") -> dict:
+    """Sign in through the real form; return the cookies (session and CSRF)."""
+    status, page, cookies, _ = request("GET", login_path)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _, new, _ = request(
+        "POST",
+        login_path,
+        body={"username": email, "password": password, "csrfmiddlewaretoken": token},
+        cookies=cookies,
+    )
+    if status != 302 or "sessionid" not in new:
+        raise SystemExit(f"Signing in as {email} at {login_path} failed (HTTP {status})")
+    return cookies | new
+
+
+def cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+# --- measuring ---------------------------------------------------------------------
+
+
+def wrk(script: str, *, connections: int, threads: int, duration: int, **env) -> dict:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "wrk" / script),
+        f"http://127.0.0.1:{PORT}",
+    ]
+    run_env = {**os.environ, "BENCH_WRK_DIR": str(BENCH / "wrk"), **env}
+    output = subprocess.run(command, env=run_env, capture_output=True, text=True)
+    if output.returncode:
+        raise SystemExit(f"wrk failed: {output.stdout}{output.stderr}")
+    line = next(x for x in output.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    figures = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "requests": figures["requests"],
+        "rps": figures["requests"] / seconds,
+        "p50_ms": figures["p50_us"] / 1000,
+        "p90_ms": figures["p90_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "max_ms": figures["max_us"] / 1000,
+        "unexpected": figures["unexpected"],
+        "refused": figures["refused"],
+        "socket_errors": figures["socket_errors"],
+        "load_before": round(os.getloadavg()[0], 2),
+    }
+
+
+def measure_get(name, path, cookies, args, *, expected=200, note=""):
+    say(f"  {name}: GET {path} …")
+    cookie = cookie_header(cookies) if cookies else ""
+    # A short warm-up, so each worker has its connection and its templates.
+    wrk("get.lua", connections=args.connections, threads=2, duration=2, BENCH_PATH=path,
+        BENCH_COOKIE=cookie, BENCH_STATUS=str(expected))  # fmt: skip
+    load = round(os.getloadavg()[0], 2)
+    result = wrk(
+        "get.lua",
+        connections=args.connections,
+        threads=2,
+        duration=args.duration,
+        BENCH_PATH=path,
+        BENCH_COOKIE=cookie,
+        BENCH_STATUS=str(expected),
+    )
+    return {"name": name, "what": f"GET {path}", "note": note, **result, "load_before": load}
+
+
+def measure_booking(cast, cookies_by_email, args):
+    """Book and cancel, alternating, one candidate per connection."""
+    from vouchers.models import Booking
+
+    entries = []
+    for booker in cast.bookers:
+        cookies = cookies_by_email[booker.email]
+        sittings = ",".join(str(s) for s in booker.sittings)
+        entries.append(
+            f"{cookie_header(cookies)}|{cookies['csrftoken']}|{booker.voucher}|{cast.exam}|{sittings}"
+        )
+    say(f"  booking POST: {len(entries)} candidates book and cancel …")
+    started = datetime.now(UTC)
+    load = round(os.getloadavg()[0], 2)
+    result = wrk(
+        "book.lua",
+        connections=len(entries),
+        threads=len(entries),
+        duration=args.duration,
+        BENCH_BOOKERS="\n".join(entries),
+    )
+    left = cancel_left_over(cast, started)
+    booked = Booking.objects.filter(
+        candidate__email__in=[b.email for b in cast.bookers], booked_at__gte=started
+    ).count()
+    return {
+        "name": "booking POST",
+        "what": "POST book, then POST cancel, alternating (8 candidates)",
+        "note": f"{booked:,} bookings made and cancelled; {left} cancelled after the run",
+        **result,
+        "load_before": load,
+    }
+
+
+def cancel_left_over(cast, since) -> int:
+    """Cancel, through the workflow, any booking the run left when it stopped mid-pair."""
+    from vouchers import services
+    from vouchers.models import Booking
+
+    from vouchers.errors import Refused
+
+    time.sleep(3)  # wrk stops with requests in flight: let gunicorn finish them
+    left = Booking.objects.filter(
+        candidate__email__in=[b.email for b in cast.bookers],
+        status=Booking.Status.SCHEDULED,
+        booked_at__gte=since,
+    ).select_related("candidate")
+    count = 0
+    for booking in left:
+        try:
+            services.cancel_booking(candidate=booking.candidate, booking=booking)
+        except Refused:
+            continue
+        count += 1
+    return count
+
+
+def back_office_page(name, path, cookies, must_contain=None):
+    """Probe a back-office page; return why it cannot be measured, or None."""
+    status, page, _, _ = request("GET", path, cookies=cookies)
+    if status != 200:
+        return f"HTTP {status}"
+    if must_contain and must_contain not in page:
+        return f"the page does not find {must_contain!r}"
+    return None
+
+
+# --- timings -------------------------------------------------------------------------
+
+
+def time_issue_pack() -> tuple[dict, str]:
+    from vouchers import services
+    from vouchers.models import Customer
+
+    customer = Customer.objects.select_related("account_manager").order_by("pk").first()
+    began = time.perf_counter()
+    issued = services.issue_pack(
+        customer=customer,
+        exam_count=10_000,
+        expires_on=(datetime.now(UTC) + timedelta(days=365)).date(),
+        is_second_shot=True,
+        list_price=1_500_000,
+        issued_by=customer.account_manager,
+    )
+    seconds = time.perf_counter() - began
+    return {"name": "issue one pack of 10,000 vouchers", "seconds": round(seconds, 2)}, (
+        issued.numbers[0]
+    )
+
+
+def time_results_import() -> list[dict]:
+    try:
+        from vouchers.services import results  # noqa: F401
+    except ImportError:
+        return [
+            {
+                "name": "import a 100,000-row results file",
+                "skipped": "needs the back office: vouchers/services/results.py is not here yet",
+            }
+        ]
+    figures = []
+    for rows in (10_000, 100_000):
+        output = subprocess.run(
+            [sys.executable, str(BENCH / "import_results.py"), "--rows", str(rows)],
+            cwd=ROOT,
+            env={**os.environ},
+            capture_output=True,
+            text=True,
+        )
+        if output.returncode:
+            figures.append({"name": f"import {rows:,} rows", "failed": output.stderr[-2000:]})
+            continue
+        figures.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    return figures
+
+
+# --- the run -------------------------------------------------------------------------
+
+
+def run(args, env):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from bench.pages import cast as pick_cast
+    from bench.pages import fresh_voucher_of
+    from vouchers import numbers
+    from vouchers.loadset import BENCH_PASSWORD, STAFF_DOMAIN, join_staff_groups
+    from vouchers.loadset_checks import consistency_problems
+
+    join_staff_groups()
+    cast = pick_cast(bookers=args.connections)
+    fresh = fresh_voucher_of(cast.reader_email)
+    timings = []
+    if not args.skip_timings:
+        say("Timing issue_pack(exam_count=10000) …")
+        issued, number = time_issue_pack()
+        timings.append(issued)
+        say(f"  {issued['seconds']} s")
+    else:
+        number = None
+
+    pages = []
+    skipped = []
+    with Server(env, args.workers, args.threads):
+        say(f"gunicorn up on 127.0.0.1:{PORT}; signing in …")
+        reader = sign_in(cast.reader_email, BENCH_PASSWORD)
+        cookies_by_email = {b.email: sign_in(b.email, BENCH_PASSWORD) for b in cast.bookers}
+        say("Measuring (wrk, loopback):")
+        pages.append(
+            measure_get("ceiling", "/healthz", None, args, note="a Django page, no database")
+        )
+        pages.append(
+            measure_get("floor", "/bench/floor/", reader, args, note="signed in, 4 indexed queries")
+        )
+        pages.append(measure_get("dashboard", reverse("portal:dashboard"), reader, args))
+        search = reverse("portal:book", args=[fresh]) + f"?exam={cast.exam}"
+        pages.append(measure_get("sitting search", search, reader, args))
+        pages.append(measure_booking(cast, cookies_by_email, args))
+
+        support_path = (
+            reverse("admin:vouchers_voucher_changelist")
+            + "?"
+            + urllib.parse.urlencode({"q": numbers.display(number) if number else ""})
+        )
+        manager_path = reverse("admin:vouchers_exampack_changelist")
+        for name, email, path, needle in (
+            ("support search", f"support@{STAFF_DOMAIN}", support_path, number and number[-4:]),
+            ("pack changelist", f"manager0@{STAFF_DOMAIN}", manager_path, None),
+        ):
+            try:
+                staff = sign_in(email, BENCH_PASSWORD, login_path="/admin/login/")
+                why = back_office_page(name, path, staff, needle)
+            except SystemExit as error:
+                why, staff = str(error), None
+            if number is None and name == "support search":
+                why = "needs a freshly issued number (run without --skip-timings)"
+            if why:
+                skipped.append({"name": name, "skipped": f"needs the back office ({why})"})
+                say(f"  {name}: skipped: needs the back office ({why})")
+                continue
+            pages.append(measure_get(name, path, staff, args))
+        pages.append(measure_get("floor (again)", "/bench/floor/", reader, args, note="drift"))
+
+    consistency = consistency_problems()
+    if not args.skip_timings:
+        say("Timing the results import …")
+        timings.extend(time_results_import())
+
+    User = get_user_model()
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "conditions": conditions(args, User),
+        "pages": pages,
+        "skipped": skipped,
+        "consistency": consistency,
+        "timings": timings,
+    }
+
+
+def conditions(args, User) -> dict:
+    from vouchers.models import Booking, Voucher
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    server = Server({}, args.workers, args.threads).env
+    return {
+        "scale": args.scale,
+        "candidates": User.objects.filter(is_staff=False).count(),
+        "vouchers": Voucher.objects.count(),
+        "bookings": Booking.objects.count(),
+        "connections": args.connections,
+        "seconds_per_page": args.duration,
+        "gunicorn_workers": int(server.get("GUNICORN_WORKERS", 0)) or "gunicorn.conf.py",
+        "gunicorn_threads": int(server.get("GUNICORN_THREADS", 0)) or "gunicorn.conf.py",
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "commit": commit,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def judge(report):
+    pages = {p["name"]: p for p in report["pages"]}
+    floors = [pages[n]["rps"] for n in ("floor", "floor (again)") if n in pages]
+    floor = sum(floors) / len(floors)
+    for page in report["pages"]:
+        page["ratio_to_floor"] = round(page["rps"] / floor, 2)
+    verdicts = []
+    for name, (ratio, p99, p50) in TARGETS.items():
+        page = pages.get(name)
+        if page is None:
+            verdicts.append({"name": name, "met": None, "why": "not measured (skipped)"})
+            continue
+        misses = []
+        if ratio is not None and page["ratio_to_floor"] < ratio:
+            misses.append(f"ratio {page['ratio_to_floor']} < {ratio}")
+        if p99 is not None and page["p99_ms"] >= p99:
+            misses.append(f"p99 {page['p99_ms']:.1f} ms ≥ {p99}")
+        if p50 is not None and page["p50_ms"] >= p50:
+            misses.append(f"p50 {page['p50_ms']:.1f} ms ≥ {p50}")
+        if page["unexpected"] or page["socket_errors"]:
+            misses.append(f"{page['unexpected']} unexpected answers")
+        verdicts.append({"name": name, "met": not misses, "why": "; ".join(misses)})
+    problems = {k: v for k, v in report["consistency"].items() if v}
+    verdicts.append(
+        {"name": "no oversold seat or double booking", "met": not problems, "why": str(problems)}
+    )
+    for timing in report["timings"]:
+        limit = 3 if "10,000 vouchers" in timing["name"] else 60
+        if "seconds" in timing:
+            verdicts.append(
+                {
+                    "name": timing["name"],
+                    "met": timing["seconds"] < limit,
+                    "why": f"{timing['seconds']} s (target < {limit} s)",
+                }
+            )
+    report["targets"] = verdicts
+    report["floor_rps"] = round(floor, 1)
+
+
+def print_report(report):
+    c = report["conditions"]
+    say()
+    say(
+        f"Second Shot benchmark, {report['when']}: scale {c['scale']} ({c['candidates']:,} "
+        f"candidates, {c['vouchers']:,} vouchers, {c['bookings']:,} bookings), "
+        f"{c['connections']} connections, {c['seconds_per_page']} s a page, "
+        f"gunicorn {c['gunicorn_workers']} workers × {c['gunicorn_threads']} threads, "
+        f"{c['cpus']} CPUs, commit {c['commit']}"
+    )
+    say()
+    say(f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  {'load':>5}  note")
+    for p in report["pages"]:
+        note = p["note"]
+        if p["unexpected"] or p["socket_errors"]:
+            note += f" [{p['unexpected']} unexpected, {p['socket_errors']} socket errors]"
+        if p["refused"]:
+            note += f" [{p['refused']} refused by a rule]"
+        say(
+            f"{p['name']:<18} {p['rps']:>8.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
+            f"{p['ratio_to_floor']:>8.2f}  {p['load_before']:>5}  {note}"
+        )
+    for s in report["skipped"]:
+        say(f"{s['name']:<18} skipped: {s['skipped']}")
+    say()
+    for t in report["timings"]:
+        if "seconds" in t:
+            extra = f", peak memory +{t['rss_growth_mb']} MB" if "rss_growth_mb" in t else ""
+            say(f"{t['name']}: {t['seconds']} s{extra}")
+        else:
+            say(f"{t['name']}: {t.get('skipped') or 'failed: ' + t.get('failed', '')}")
+    say()
+    say("After the run: " + ", ".join(f"{k}: {v}" for k, v in report["consistency"].items()))
+    say()
+    for v in report["targets"]:
+        mark = {True: "MET   ", False: "MISSED", None: "—     "}[v["met"]]
+        say(f"  {mark} {v['name']}{': ' + v['why'] if v['why'] and v['met'] is not True else ''}")
+
+
+def compare(args, env):
+    """Floor and dashboard under several gunicorn shapes: how gunicorn.conf.py was chosen."""
+    from django.urls import reverse
+
+    from bench.pages import cast as pick_cast
+    from vouchers.loadset import BENCH_PASSWORD
+
+    cast = pick_cast(bookers=1)
+    shapes = [(2, 1), (3, 1), (4, 1), (6, 1), (2, 2), (2, 4), (4, 2)]
+    rows = []
+    for workers, threads in shapes:
+        args.workers, args.threads = workers, threads
+        with Server(env, workers, threads):
+            reader = sign_in(cast.reader_email, BENCH_PASSWORD)
+            for name, path in (
+                ("floor", "/bench/floor/"),
+                ("dashboard", reverse("portal:dashboard")),
+            ):
+                result = measure_get(name, path, reader, args)
+                rows.append({"workers": workers, "threads": threads, "page": name, **result})
+                say(
+                    f"    {workers} × {threads}: {result['rps']:.1f} req/s, "
+                    f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
+                )
+    say()
+    say(f"{'workers × threads':<18} {'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for r in rows:
+        say(
+            f"{r['workers']} × {r['threads']:<14} {r['page']:<10} {r['rps']:>8.1f} "
+            f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f}"
+        )
+    (RESULTS / "compare.json").write_text(json.dumps(rows, indent=2) + "\n")
+    say(f"\nWritten to {RESULTS / 'compare.json'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="data set size (1.0: issue 6's)")
+    parser.add_argument("--reload", action="store_true", help="rebuild the data set even if loaded")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load a page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
+    parser.add_argument("--skip-timings", action="store_true", help="pages only")
+    parser.add_argument("--compare", action="store_true", help="measure gunicorn shapes")
+    args = parser.parse_args()
+
+    RESULTS.mkdir(exist_ok=True)
+    ensure_wrk()
+    ensure_database(args.database)
+    env = environment(args.database)
+    say("Migrating and collecting static files …")
+    manage(env, "migrate", "--no-input", quiet=True)
+    manage(env, "collectstatic", "--no-input", quiet=True)
+    setup_django(env)
+    ensure_data(env, args.scale, args.reload)
+
+    if args.compare:
+        compare(args, env)
+        return
+    report = run(args, env)
+    judge(report)
+    print_report(report)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    say(f"\nWritten to {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+    main()

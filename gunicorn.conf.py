@@ -1,0 +1,37 @@
+"""gunicorn settings for the portal: ``gunicorn -c gunicorn.conf.py secondshot.wsgi``.
+
+The defaults were chosen by measuring on a 2-core machine with PostgreSQL on the
+same machine (bench/README.md, "Choosing workers and threads"); on another size of
+machine, start from workers = 2 × cores and measure with ``bench/run.py --compare``.
+Every value can be changed from the environment without editing this file.
+"""
+
+import os
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The chosen shape, measured: four single-threaded processes on two cores.
+workers = _int("GUNICORN_WORKERS", 4)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+# Load Django once, before forking: quicker start, less memory. Nothing opens a
+# database connection at import, so no connection is shared across the fork.
+preload_app = True
+# A request that takes this long is stuck: the worker is restarted.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak never becomes an outage.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20_000)
+max_requests_jitter = 2_000
+# Requests are logged by the load balancer; gunicorn logs errors to stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+# The load balancer's address: X-Forwarded-Proto is believed only from it.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket: nothing here uses it, and it would be one more file to own.
+control_socket_disable = True
