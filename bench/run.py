@@ -297,9 +297,8 @@ def measure_booking(cast, cookies_by_email, args):
 def cancel_left_over(cast, since) -> int:
     """Cancel, through the workflow, any booking the run left when it stopped mid-pair."""
     from vouchers import services
-    from vouchers.models import Booking
-
     from vouchers.errors import Refused
+    from vouchers.models import Booking
 
     time.sleep(3)  # wrk stops with requests in flight: let gunicorn finish them
     left = Booking.objects.filter(
