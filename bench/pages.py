@@ -27,8 +27,9 @@ READER_SQL = """
             AND NOT EXISTS (SELECT 1 FROM vouchers_booking o WHERE o.voucher_id = v.id))
     ORDER BY b.candidate_id LIMIT 1
 """
-# A voucher whose first attempt is available, of a pack that is the candidate's or
-# nobody's, expiring after every sitting; its candidate has no exam booked.
+# A voucher never booked, of a pack that is the candidate's or nobody's, expiring after
+# every sitting; its candidate has no exam booked. Never booked, so each run takes new
+# bookers: the cancelled bookings a run leaves do not pile up on the next run's.
 BOOKERS_SQL = """
     SELECT DISTINCT ON (v.registered_by_id) v.registered_by_id, v.id
     FROM vouchers_voucher v
@@ -36,8 +37,7 @@ BOOKERS_SQL = """
     WHERE v.registered_by_id IS NOT NULL AND v.voided_at IS NULL
       AND p.expires_on > (now() + interval '120 days')::date
       AND (p.candidate_id IS NULL OR p.candidate_id = v.registered_by_id)
-      AND NOT EXISTS (SELECT 1 FROM vouchers_booking b
-                      WHERE b.voucher_id = v.id AND b.status <> 'cancelled')
+      AND NOT EXISTS (SELECT 1 FROM vouchers_booking b WHERE b.voucher_id = v.id)
       AND NOT EXISTS (SELECT 1 FROM vouchers_booking b
                       WHERE b.candidate_id = v.registered_by_id AND b.status = 'scheduled')
     ORDER BY v.registered_by_id, v.id

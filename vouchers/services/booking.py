@@ -5,7 +5,7 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from exams.models import Exam, Sitting
@@ -72,6 +72,8 @@ def book_sitting(
         candidate = locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).get()
         pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
+        # Read once under the lock: the rules below ask the bookings several times.
+        prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
         sitting = locking.for_update(
             Sitting.objects.filter(pk=sitting.pk).select_related("centre")
         ).get()
@@ -120,7 +122,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     Returns the locked booking and the locked sittings by id; refuses a booking
     that is not the candidate's.
     """
-    locking.for_update(Voucher.objects.filter(pk=booking.voucher_id)).get()
+    voucher = locking.for_update(Voucher.objects.filter(pk=booking.voucher_id)).get()
     sitting_ids = {booking.sitting_id} | ({to_sitting.pk} if to_sitting else set())
     sittings = {
         s.pk: s
@@ -131,7 +133,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     booking = locking.for_update(Booking.objects.filter(pk=booking.pk)).get()
     if booking.candidate_id != candidate.pk:
         raise Refused("voucher_not_yours")
-    booking.sitting = sittings[booking.sitting_id]
+    booking.sitting, booking.voucher = sittings[booking.sitting_id], voucher
     return booking, sittings
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from .. import audit, emails, locking, numbers
@@ -17,6 +18,7 @@ def _lock_voucher(voucher_id: int) -> Voucher:
     pack = locking.for_update(ExamPack.objects.filter(pk=pack_id)).get()
     voucher = locking.for_update(Voucher.objects.filter(pk=voucher_id)).get()
     voucher.pack = pack
+    prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
     return voucher
 
 
