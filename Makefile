@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && \
 	{ command -v $$p; break; }; done)
 
-.PHONY: run test lint serve migrate demo clean
+.PHONY: run test lint serve migrate demo bench clean
 
 run: $(VENV)/.installed migrate demo serve
 
@@ -43,5 +43,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The benchmark on PostgreSQL (bench/README.md): builds its data set the first time.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache bench/results/gunicorn.log
