@@ -11,6 +11,7 @@ from django.urls import reverse
 from secondshot.emails import send_templated
 
 from . import calendar, numbers
+from .models import change_cutoff_hours
 from .tokens import make_recovery_token
 
 
@@ -79,6 +80,7 @@ def send_booking_notice(booking, what: str) -> None:
             "pack": booking.voucher.pack,
             "booking_url": _url(reverse("portal:booking", kwargs={"pk": booking.pk})),
             "dashboard_url": _url(reverse("portal:dashboard")),
+            "change_cutoff_hours": change_cutoff_hours(),
         },
         attachments=[(f"exam-{booking.exam.number}.ics", ics, "text/calendar")],
     )
