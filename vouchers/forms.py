@@ -32,13 +32,14 @@ class SittingSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        countries = TestCenter.objects.order_by("country").values_list("country", flat=True)
-        self.fields["country"].choices = [("", "Any country")] + [
-            (c, c) for c in countries.distinct()
-        ]
+        countries = list(
+            TestCenter.objects.order_by("country").values_list("country", flat=True).distinct()
+        )
+        self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in countries]
+        # Narrow the cities only by a country we offered: the query string may hold anything.
         country = self.data.get("country") if self.is_bound else None
         cities = TestCenter.objects.order_by("city")
-        if country:
+        if country in countries:
             cities = cities.filter(country=country)
         self.fields["city"].choices = [("", "Any city")] + [
             (c, c) for c in cities.values_list("city", flat=True).distinct()
