@@ -69,3 +69,13 @@ def exam_admin_client(exam_admin):
 @pytest.fixture
 def superuser_client(superuser):
     return signed_in(superuser)
+
+
+@pytest.fixture
+def candidate_booking(db):
+    """A candidate's first attempt, booked through the workflow for a sitting in ten days."""
+    from tests.factories import ExamFactory, RegisteredVoucherFactory
+    from tests.vouchers.helpers import book
+
+    voucher = RegisteredVoucherFactory(pack__exam_count=3)
+    return book(voucher.registered_by, voucher, ExamFactory(number="070-483"))
