@@ -4,6 +4,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ExamFactory, RegisteredVoucherFactory
@@ -198,3 +200,57 @@ def test_a_file_full_of_bad_rows_lists_the_first_ones_and_counts_the_rest(exam_a
     report = run(results_file(*lines), exam_admin)
     assert len(report.errors) == MAX_LISTED_ERRORS
     assert report.error_count == 599
+
+
+# --- the admin page --------------------------------------------------------------------
+
+
+def upload(client, content: bytes, name="results.csv"):
+    return client.post(
+        reverse("admin:vouchers_booking_import_results"),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_the_exam_administrator_imports_a_file_from_the_admin(exam_admin_client, bookings):
+    content = results_file(row(bookings[0], "passed"), row(bookings[1], "failed")).getvalue()
+
+    response = upload(exam_admin_client, content)
+
+    assert response.status_code == 200
+    assert "Imported 2 rows: 2 outcomes recorded" in response.content.decode()
+    again = upload(exam_admin_client, content)
+    assert "0 outcomes recorded, 2 already recorded the same way" in again.content.decode()
+
+
+def test_the_import_page_lists_bad_rows_and_documents_the_columns(exam_admin_client, bookings):
+    page = exam_admin_client.get(reverse("admin:vouchers_booking_import_results"))
+    for column in COLUMNS:
+        assert column in page.content.decode()
+
+    response = upload(exam_admin_client, results_file(row(bookings[0], "won")).getvalue())
+
+    page = response.content.decode()
+    assert "Nothing was recorded" in page
+    assert "“won” is not an outcome" in page
+    assert outcomes(bookings) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"name,email\nAlex,alex@example.com\n", "The first line must name the columns"),
+    ],
+)
+def test_a_malformed_upload_is_answered_on_the_page(exam_admin_client, content, message):
+    response = upload(exam_admin_client, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_only_who_records_outcomes_may_import(support_client, manager_client):
+    url = reverse("admin:vouchers_booking_import_results")
+    assert support_client.get(url).status_code == 403
+    assert manager_client.get(url).status_code == 403
