@@ -48,7 +48,7 @@ def test_an_outcome_is_recorded_from_the_admin_and_audited(
     """SS-1, SS-12: a failed first attempt opens the free retake."""
     response = record(exam_admin_client, taken, "failed", on_the_booking_page=on_the_booking_page)
 
-    assert "Recorded the outcome of 1 bookings." in response.content.decode()
+    assert "Recorded the outcome of 1 booking." in response.content.decode()
     taken.refresh_from_db()
     assert (taken.outcome, taken.outcome_recorded_by) == ("failed", exam_admin)
     event = taken.voucher.events.get(action=VoucherEvent.Action.OUTCOME)

@@ -168,7 +168,7 @@ def test_a_refusal_is_reported_for_the_voucher_it_concerns(manager_client, custo
     page = response.content.decode()
     assert f"Voucher {done.masked_number}" in page
     assert "This voucher is already cancelled." in page
-    assert "Voided 1 vouchers." in page
+    assert "Voided 1 voucher." in page
 
 
 def test_voiding_from_the_voucher_page(manager_client, customer):

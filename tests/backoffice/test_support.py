@@ -139,7 +139,7 @@ def test_support_resends_the_confirmation_with_a_reason_and_it_is_audited(
             on_the_change_page=on_the_change_page,
         )
 
-    assert "Re-sent the registration confirmation for 1 vouchers" in response.content.decode()
+    assert "Re-sent the registration confirmation for 1 voucher." in response.content.decode()
     event = voucher.events.get(action=VoucherEvent.Action.CONFIRMATION_RESENT)
     assert (event.actor, event.details["reason"]) == (support, "Asked on the phone")
     [message] = mail.outbox

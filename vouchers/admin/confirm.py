@@ -54,7 +54,8 @@ def ask_then_apply(
     """Ask the form's question; once answered, call ``apply(obj, **answer)`` for each object.
 
     Returns the question page, or None once applied (Django then goes back to
-    where the action was chosen). ``done`` is a message with ``{count}``.
+    where the action was chosen). ``done`` is a message with ``{count}`` and
+    ``{s}`` (the plural ending).
     """
     form = form_class(request.POST if CONFIRMED in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -69,7 +70,8 @@ def ask_then_apply(
             else:
                 succeeded += 1
         if succeeded:
-            modeladmin.message_user(request, done.format(count=succeeded), messages.SUCCESS)
+            done = done.format(count=succeeded, s="" if succeeded == 1 else "s")
+            modeladmin.message_user(request, done, messages.SUCCESS)
         return None
 
     opts = modeladmin.model._meta

@@ -171,7 +171,7 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             apply=lambda booking, outcome: services.record_outcome(
                 booking=booking, outcome=outcome, recorded_by=request.user
             ),
-            done="Recorded the outcome of {count} bookings.",
+            done="Recorded the outcome of {count} booking{s}.",
             describe=describe_booking,
         )
 

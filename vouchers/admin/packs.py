@@ -134,13 +134,12 @@ class ExamPackAdmin(CustomerScopedAdmin):
     readonly_fields = ["usage"]
     autocomplete_fields = ["customer"]
     inlines = [VoucherInline]
+    # Narrow enough to read at a glance: the exam count is in "registered" (2 of 3),
+    # a plain pack shows "—" for retakes.
     list_display = [
         "pack",
         "customer",
-        "exam_count",
-        "is_second_shot",
-        "expires_on",
-        "issued_at",
+        "expires",
         "registered",
         "booked",
         "passed",
@@ -150,12 +149,7 @@ class ExamPackAdmin(CustomerScopedAdmin):
     ]
     list_display_links = ["pack"]
     list_select_related = ["customer", "candidate"]
-    list_filter = [
-        ExpiryFilter,
-        "is_second_shot",
-        ("customer", admin.RelatedOnlyFieldListFilter),
-        "issued_at",
-    ]
+    list_filter = [ExpiryFilter, "is_second_shot", ("customer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "customer__name", "candidate__email"]
     search_help_text = "A pack number, a customer's name or the e-mail of the candidate using it."
     date_hierarchy = "issued_at"
@@ -196,6 +190,10 @@ class ExamPackAdmin(CustomerScopedAdmin):
     def pack(self, pack):
         return f"#{pack.pk}"
 
+    @admin.display(description="expires", ordering="expires_on")
+    def expires(self, pack):
+        return pack.expires_on
+
     @admin.display(description="registered")
     def registered(self, pack):
         return f"{pack.vouchers_registered} of {pack.vouchers_total}"
@@ -210,7 +208,7 @@ class ExamPackAdmin(CustomerScopedAdmin):
 
     @admin.display(description="retakes used")
     def retakes(self, pack):
-        return pack.retakes_used if pack.is_second_shot else "—"
+        return pack.retakes_used if pack.is_second_shot else "— (plain pack)"
 
     @admin.display(description="expired unused")
     def expired_unused(self, pack):
@@ -398,7 +396,7 @@ def void(modeladmin, request, vouchers, *, what="the selected vouchers"):
         apply=lambda voucher, reason: services.void_voucher(
             voucher=voucher, actor=request.user, reason=reason
         ),
-        done="Voided {count} vouchers.",
+        done="Voided {count} voucher{s}.",
         describe=describe_voucher,
     )
 

@@ -270,7 +270,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             apply=lambda voucher, reason: services.resend_confirmation(
                 voucher=voucher, actor=request.user, reason=reason
             ),
-            done="Re-sent the registration confirmation for {count} vouchers.",
+            done="Re-sent the registration confirmation for {count} voucher{s}.",
             describe=describe_voucher,
         )
 
@@ -295,7 +295,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
                 voucher=voucher, actor=request.user, reason=reason
             ),
             done=(
-                "Reissued the number of {count} vouchers; each new number went to the "
+                "Reissued the number of {count} voucher{s}; each new number went to the "
                 "candidate's e-mail."
             ),
             describe=describe_voucher,

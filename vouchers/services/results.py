@@ -62,6 +62,11 @@ class ImportReport:
     def error_count(self) -> int:
         return len(self.errors) + self.unlisted_errors
 
+    @property
+    def file_problem(self) -> str | None:
+        """Return why the file as a whole cannot be read, if that is what is wrong."""
+        return next((e.message for e in self.errors if e.line is None), None)
+
     def is_applied(self) -> bool:
         """Return True if the file's outcomes are recorded (it had rows and none was refused)."""
         return self.rows > 0 and not self.error_count
