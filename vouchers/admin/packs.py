@@ -9,25 +9,21 @@ writes the audit trail (SS-12).
 """
 
 import re
-import smtplib
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
 
 from secondshot import roles
 
-from .. import numbers, services
+from .. import services
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import Customer, ExamPack, Voucher
@@ -119,7 +115,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExamPack)
-class ExamPackAdmin(CustomerScopedAdmin):
+class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
     add_fieldsets = [
@@ -264,108 +260,6 @@ class ExamPackAdmin(CustomerScopedAdmin):
             **(extra_context or {}),
         }
         return self.render_change_form(request, context, add=True, form_url=form_url)
-
-    # --- handing the numbers over, once ---------------------------------------------
-
-    def get_urls(self):
-        def numbers_path(route, view, name):
-            return path(
-                f"<path:object_id>/numbers/{route}",
-                self.admin_site.admin_view(view),
-                name=f"vouchers_exampack_{name}",
-            )
-
-        return [
-            numbers_path("", self.numbers_view, "numbers"),
-            numbers_path("csv/", require_POST(self.numbers_csv_view), "numbers_csv"),
-            numbers_path("email/", require_POST(self.numbers_email_view), "numbers_email"),
-            numbers_path("done/", require_POST(self.numbers_done_view), "numbers_done"),
-            *super().get_urls(),
-        ]
-
-    def _issued_pack(self, request, object_id) -> ExamPack:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        pack = self.get_object(request, object_id)
-        if pack is None:
-            raise Http404
-        return pack
-
-    def numbers_view(self, request, object_id):
-        """Show a new pack's numbers, on the first display only."""
-        pack = self._issued_pack(request, object_id)
-        shown = handover.numbers_for(request, pack, "show")
-        if shown:
-            handover.spend(request, pack, "show")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Voucher numbers of pack #{pack.pk}",
-            "opts": self.opts,
-            "pack": pack,
-            "numbers": [numbers.display(n) for n in shown] if shown else None,
-            "uses": handover.uses_left(request, pack),
-            "hold_minutes": int(handover.HOLD_FOR.total_seconds() // 60),
-        }
-        return TemplateResponse(request, "admin/vouchers/exampack/numbers.html", context)
-
-    def _back_to_numbers(self, pack):
-        return redirect("admin:vouchers_exampack_numbers", pack.pk)
-
-    def _gone(self, request, pack):
-        self.message_user(
-            request,
-            "The numbers of this pack are no longer available: they are shown and handed "
-            "over once, and never stored.",
-            messages.WARNING,
-        )
-        return self._back_to_numbers(pack)
-
-    def numbers_csv_view(self, request, object_id):
-        pack = self._issued_pack(request, object_id)
-        plain = handover.numbers_for(request, pack, "csv")
-        if plain is None:
-            return self._gone(request, pack)
-        handover.spend(request, pack, "csv")
-        response = HttpResponse(
-            handover.numbers_csv(pack, plain), content_type="text/csv; charset=utf-8"
-        )
-        filename = f"pack-{pack.pk}-voucher-numbers.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    def numbers_email_view(self, request, object_id):
-        pack = self._issued_pack(request, object_id)
-        plain = handover.numbers_for(request, pack, "email")
-        if plain is None:
-            return self._gone(request, pack)
-        try:
-            handover.email_numbers(pack, plain)
-        except (smtplib.SMTPException, OSError) as error:
-            self.message_user(
-                request,
-                f"The e-mail could not be sent ({error}). The numbers are still here: "
-                "try again, or download them as CSV.",
-                messages.ERROR,
-            )
-            return self._back_to_numbers(pack)
-        handover.spend(request, pack, "email")
-        contact = pack.customer.contact_email
-        self.log_change(request, pack, f"E-mailed the voucher numbers to {contact}.")
-        self.message_user(
-            request, f"E-mailed the {len(plain)} voucher numbers to {contact}.", messages.SUCCESS
-        )
-        return self._back_to_numbers(pack)
-
-    def numbers_done_view(self, request, object_id):
-        pack = self._issued_pack(request, object_id)
-        handover.forget(request, pack)
-        self.message_user(
-            request,
-            f"Pack #{pack.pk} is issued. From now on only the last four characters of its "
-            "voucher numbers are shown.",
-            messages.SUCCESS,
-        )
-        return redirect("admin:vouchers_exampack_change", pack.pk)
 
     # --- voiding ---------------------------------------------------------------------
 
