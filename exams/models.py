@@ -99,6 +99,17 @@ class Sitting(models.Model):
     def __str__(self):
         return f"{self.centre} — {self.local_start():%d %b %Y %H:%M} {self.local_start().tzname()}"
 
+    def save(self, *args, **kwargs):
+        # seats_taken is kept by the booking workflows with atomic UPDATEs; saving
+        # a sitting loaded earlier must never write back a stale count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
     def local_start(self) -> datetime:
         """Return the start in the test centre's own time zone."""
         return self.starts_at.astimezone(self.centre.zone)

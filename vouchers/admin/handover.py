@@ -27,18 +27,15 @@ import smtplib
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from .. import numbers
+from .. import emails, numbers
 from ..services import IssuedPack
 
 SESSION_KEY = "backoffice.issued_numbers"
@@ -135,26 +132,6 @@ def numbers_csv(pack, plain_numbers: list[str]) -> str:
     return out.getvalue()
 
 
-def email_numbers(pack, plain_numbers: list[str]) -> None:
-    """E-mail the numbers to the customer's contact, with the expiry date and how to register."""
-    context = {
-        "pack": pack,
-        "customer": pack.customer,
-        "numbers": [numbers.display(number) for number in plain_numbers],
-        "site_url": settings.SITE_URL,
-    }
-    kind = "Second Shot exam vouchers" if pack.is_second_shot else "exam vouchers"
-    message = EmailMultiAlternatives(
-        subject=f"Your {pack.exam_count} {kind}",
-        body=render_to_string("vouchers/email/pack_numbers.txt", context),
-        to=[pack.customer.contact_email],
-    )
-    message.attach_alternative(
-        render_to_string("vouchers/email/pack_numbers.html", context), "text/html"
-    )
-    message.send()
-
-
 # --- the pages of the hand-over, on the pack admin ------------------------------------
 
 
@@ -235,7 +212,7 @@ class HandOverViews:
         if plain is None:
             return self._gone(request, pack)
         try:
-            email_numbers(pack, plain)
+            emails.send_pack_numbers(pack, plain)
         except (smtplib.SMTPException, OSError) as error:
             self.message_user(
                 request,

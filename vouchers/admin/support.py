@@ -24,7 +24,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from secondshot import roles
+from secondshot import ratelimit, roles
+from secondshot.throttling import too_many_attempts
 
 from .. import numbers, services
 from ..models import Booking, Voucher, VoucherEvent
@@ -96,6 +97,14 @@ class RegisteredFilter(admin.SimpleListFilter):
         if self.value() == "voided":
             return queryset.filter(voided_at__isnull=False)
         return queryset
+
+
+def _reserve_lookup(request):
+    """Whole-number look-ups are limited like a candidate's registrations (SECURITY.md)."""
+    return ratelimit.reserve(
+        (ratelimit.VOUCHER_GUESSES_PER_ACCOUNT, f"staff-{request.user.pk}"),
+        (ratelimit.VOUCHER_GUESSES_PER_ADDRESS, ratelimit.client_address(request)),
+    )
 
 
 class FindByNumberForm(forms.Form):
@@ -202,7 +211,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
                 self.message_user(request, message, messages.WARNING)
                 return queryset.none(), False
         else:
-            return queryset.filter(number_hash=numbers.digest(number)), False
+            return self._limited_lookup(request, queryset, number), False
         if match := LAST_FOUR_AND_EMAIL.fullmatch(term):
             last4 = match["last4"] or match["last4_after"]
             email = match["email"] or match["email_first"]
@@ -211,6 +220,23 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
                 False,
             )
         return super().get_search_results(request, queryset, search_term)
+
+    def _limited_lookup(self, request, queryset, number):
+        """Look a whole number up, counted against the staff member's guessing limits."""
+        reservation = _reserve_lookup(request)
+        if not reservation.allowed:
+            minutes = max(1, reservation.retry_after // 60)
+            self.message_user(
+                request,
+                f"Too many look-ups of numbers that matched nothing: try again in {minutes} "
+                "minutes.",
+                messages.ERROR,
+            )
+            return queryset.none()
+        found = queryset.filter(number_hash=numbers.digest(number))
+        if found.exists():
+            reservation.give_back()
+        return found
 
     def get_urls(self):
         find = path(
@@ -226,9 +252,15 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             raise PermissionDenied
         form = FindByNumberForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            reservation = _reserve_lookup(request)
+            if not reservation.allowed:
+                return too_many_attempts(
+                    request, reservation.retry_after, what="voucher number look-ups"
+                )
             digest = numbers.digest(form.cleaned_data["number"])
             found = self.get_queryset(request).filter(number_hash=digest).first()
             if found is not None:
+                reservation.give_back()
                 return redirect("admin:vouchers_voucher_change", found.pk)
             form.add_error("number", "No voucher you can see has this number.")
         context = {
