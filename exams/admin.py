@@ -1,6 +1,20 @@
-from django.contrib import admin
+"""The exam administrator's back office: the catalogue, test centres and their sittings.
 
+Sittings are entered and shown at the test centre's local time, with its zone
+named, and stored in UTC (SS-9). ``seats_taken`` belongs to the booking
+workflows: no form shows it as a field, and saving a sitting never writes it.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
+from .services import create_sitting_series
 
 
 @admin.register(Exam)
@@ -8,6 +22,7 @@ class ExamAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "track", "is_active"]
     list_filter = ["track", "is_active"]
     search_fields = ["number", "title"]
+    ordering = ["number"]
 
 
 @admin.register(TestCenter)
@@ -15,18 +30,132 @@ class TestCenterAdmin(admin.ModelAdmin):
     list_display = ["name", "site_id", "city", "country", "time_zone"]
     list_filter = ["country"]
     search_fields = ["name", "site_id", "city", "country"]
+    ordering = ["country", "city", "name"]
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Upcoming sittings unless asked otherwise: the ones an administrator plans."""
+
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Started or past"), ("all", "All")]
+
+    def choices(self, changelist):
+        chosen = self.value() or "upcoming"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": chosen == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        chosen, now = self.value() or "upcoming", timezone.now()
+        if chosen == "upcoming":
+            return queryset.filter(starts_at__gt=now)
+        if chosen == "past":
+            return queryset.filter(starts_at__lte=now)
+        return queryset
 
 
 @admin.register(Sitting)
 class SittingAdmin(admin.ModelAdmin):
-    list_display = ["centre", "local_start_display", "seats", "seats_taken"]
-    list_filter = ["centre__country"]
+    form = SittingForm
+    fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
+    readonly_fields = ["starts_at_utc", "seats_taken"]
+    list_display = ["local_start_display", "centre", "seats", "seats_taken", "free_seats"]
+    list_filter = [WhenFilter, "centre__country", ("centre", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["centre"]
     search_fields = ["centre__name", "centre__city", "centre__site_id"]
     autocomplete_fields = ["centre"]
     date_hierarchy = "starts_at"
+    ordering = ["starts_at", "centre__name"]
 
     @admin.display(description="starts (centre's local time)", ordering="starts_at")
     def local_start_display(self, sitting):
         start = sitting.local_start()
         return f"{start:%a %d %b %Y %H:%M} {start.tzname()} ({sitting.centre.time_zone})"
+
+    @admin.display(description="starts (UTC)")
+    def starts_at_utc(self, sitting):
+        return f"{sitting.starts_at:%a %d %b %Y %H:%M} UTC" if sitting.starts_at else "—"
+
+    @admin.display(description="free seats")
+    def free_seats(self, sitting):
+        return sitting.free_seats
+
+    def save_model(self, request, obj, form, change):
+        # seats_taken is the booking workflows' counter: writing back the value
+        # read with the form would undo a booking made meanwhile.
+        if change:
+            obj.save(update_fields=["centre", "starts_at", "seats"])
+        else:
+            obj.save()
+
+    # --- a series of sittings ---------------------------------------------------
+
+    def get_urls(self):
+        series = path(
+            "series/",
+            self.admin_site.admin_view(self.series_view),
+            name="exams_sitting_series",
+        )
+        return [series, *super().get_urls()]
+
+    def series_view(self, request):
+        """Create a series of sittings at once, at local times over a range of dates."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SittingSeriesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            report = create_sitting_series(
+                centre=data["centre"],
+                first_day=data["first_day"],
+                last_day=data["last_day"],
+                weekdays=set(data["weekdays"]),
+                local_times=data["local_times"],
+                seats=data["seats"],
+            )
+            self._tell_series(request, report, data["centre"])
+            changelist = reverse("admin:exams_sitting_changelist")
+            return redirect(f"{changelist}?centre__id__exact={data['centre'].pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Create a series of sittings",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/exams/sitting/series.html", context)
+
+    def _tell_series(self, request, report, centre) -> None:
+        skipped = [
+            f"{report.already_there} already existed" if report.already_there else "",
+            f"{report.in_the_past} would have been in the past" if report.in_the_past else "",
+        ]
+        skipped = " and ".join(filter(None, skipped))
+        self.message_user(
+            request,
+            f"Created {report.created} sittings at {centre}."
+            + (f" Skipped: {skipped}." if skipped else ""),
+            messages.SUCCESS if report.created else messages.WARNING,
+        )
+        if report.skipped_by_the_clock:
+            times = ", ".join(f"{t:%a %d %b %Y %H:%M}" for t in report.skipped_by_the_clock)
+            self.message_user(
+                request,
+                f"Not created, because the clocks in {centre.time_zone} skip these local "
+                f"times (summer time begins): {times}.",
+                messages.WARNING,
+            )
+        if report.first_of_two:
+            times = ", ".join(f"{t:%a %d %b %Y %H:%M}" for t in report.first_of_two)
+            self.message_user(
+                request,
+                f"These local times happen twice in {centre.time_zone} (summer time ends); "
+                f"the sittings are at the first of the two: {times}.",
+                messages.INFO,
+            )

@@ -7,18 +7,11 @@ Every time is stored in UTC and shown in the test centre's own time zone (SS-9).
 import zoneinfo
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-
-def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            "%(value)s is not an IANA time zone name such as Europe/Paris.",
-            params={"value": value},
-        )
+from secondshot.validators import validate_time_zone  # noqa: F401 - migrations name it here
 
 
 class Exam(models.Model):
@@ -98,6 +91,17 @@ class Sitting(models.Model):
 
     def __str__(self):
         return f"{self.centre} — {self.local_start():%d %b %Y %H:%M} {self.local_start().tzname()}"
+
+    def save(self, *args, **kwargs):
+        # seats_taken is kept by the booking workflows with atomic UPDATEs; saving
+        # a sitting loaded earlier must never write back a stale count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
 
     def local_start(self) -> datetime:
         """Return the start in the test centre's own time zone."""

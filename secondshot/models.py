@@ -1,10 +1,13 @@
 """The portal's user: candidates and staff alike sign in with their e-mail."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+
+from .validators import validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -55,6 +58,27 @@ class User(AbstractUser):
         help_text="Your full name exactly as printed on your ID; the test centre checks it.",
     )
 
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="Pages and e-mails are in this language.",
+    )
+    time_zone = models.CharField(
+        "your time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Sitting times are also shown in it when it differs from the test centre's.",
+    )
+    reminders_enabled = models.BooleanField(
+        "e-mail reminders",
+        default=True,
+        help_text=(
+            "Reminders before a voucher expires, a free retake goes unused or a sitting is near."
+        ),
+    )
     email_verified_at = models.DateTimeField(
         "e-mail verified", null=True, blank=True, editable=False
     )

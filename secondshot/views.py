@@ -88,9 +88,11 @@ class VerifyEmailView(View):
 
 class ResendVerificationView(LoginRequiredMixin, View):
     def post(self, request):
-        if not request.user.has_verified_email():
+        if request.user.has_verified_email():
+            messages.info(request, "Your e-mail address is already confirmed.")
+        else:
             emails.send_verification(request.user)
-        messages.info(request, f"We sent a new confirmation link to {request.user.email}.")
+            messages.info(request, f"We sent a new confirmation link to {request.user.email}.")
         return redirect("portal:dashboard")
 
 

@@ -2,6 +2,13 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# CI replays the same examples every run (a red build is then reproducible);
+# elsewhere every run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -133,3 +133,9 @@ class BookingFactory(factory.django.DjangoModelFactory):
     sitting = factory.SubFactory(SittingFactory)
     exam = factory.SubFactory(ExamFactory)
     attempt = Booking.Attempt.FIRST
+
+
+class CandidateFactory(UserFactory):
+    """A candidate who has opened the verification link, so they may register vouchers."""
+
+    email_verified_at = factory.LazyFunction(timezone.now)

@@ -84,7 +84,7 @@ def test_seed_demo_creates_catalogue_centres_and_users():
 @pytest.mark.django_db
 def test_seed_demo_puts_staff_into_role_groups_that_already_exist():
     """The roles migration owns the groups: the seed joins the one it finds."""
-    existing = Group.objects.create(name="Support")
+    existing, _ = Group.objects.get_or_create(name="Support")
 
     seed_demo()
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from secondshot.emails import send_templated
 
 from . import calendar, numbers
+from .models import change_cutoff_hours
 from .tokens import make_recovery_token
 
 
@@ -53,6 +54,21 @@ def send_new_number(voucher, number: str) -> None:
     )
 
 
+def send_pack_numbers(pack, plain_numbers: list[str]) -> None:
+    """E-mail a new pack's numbers to the customer's contact, with expiry and how to register."""
+    kind = "Second Shot exam vouchers" if pack.is_second_shot else "exam vouchers"
+    send_templated(
+        to=pack.customer.contact_email,
+        subject=f"Your {pack.exam_count} {kind}",
+        template="vouchers/email/pack_numbers",
+        context={
+            "pack": pack,
+            "customer": pack.customer,
+            "numbers": [numbers.display(number) for number in plain_numbers],
+        },
+    )
+
+
 _BOOKING_SUBJECTS = {
     "booked": "Booked: exam {exam} on {when}",
     "moved": "Moved: exam {exam} is now on {when}",
@@ -79,6 +95,7 @@ def send_booking_notice(booking, what: str) -> None:
             "pack": booking.voucher.pack,
             "booking_url": _url(reverse("portal:booking", kwargs={"pk": booking.pk})),
             "dashboard_url": _url(reverse("portal:dashboard")),
+            "change_cutoff_hours": change_cutoff_hours(),
         },
         attachments=[(f"exam-{booking.exam.number}.ics", ics, "text/calendar")],
     )

@@ -81,9 +81,10 @@ class SittingSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         places = test_centre_places()
         self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in places]
+        # Narrow the cities only by a country we offered: the query string may hold anything.
         country = self.data.get("country") if self.is_bound else None
-        if country:
-            cities = places.get(country, [])
+        if country in places:
+            cities = places[country]
         else:
             cities = sorted({city for cities in places.values() for city in cities})
         self.fields["city"].choices = [("", "Any city")] + [(c, c) for c in cities]

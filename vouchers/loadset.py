@@ -39,6 +39,8 @@ from decimal import Decimal
 from . import numbers
 
 BENCH_PASSWORD = "secondshot-bench"
+# Every account's language, own time zone (none: the centre's) and e-mail reminders.
+USER_PREFERENCES = ("en", "", True)
 STAFF_DOMAIN = "staff.load.test"
 CANDIDATE_DOMAIN = "load.test"
 
@@ -542,7 +544,10 @@ class LoadSet:
     def _users(self):
         joined = self.now - timedelta(days=800)
         for i, (email, name, superuser) in enumerate(self.staff, start=1):
-            yield (i, self.password_hash, None, superuser, True, True, joined, email, name, joined)
+            yield (
+                i, self.password_hash, None, superuser, True, True, joined, email, name, joined,
+                *USER_PREFERENCES,
+            )  # fmt: skip
         for index in range(self.sizes.candidates):
             first = FIRST_NAMES[index % len(FIRST_NAMES)]
             last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
@@ -559,6 +564,7 @@ class LoadSet:
                 f"candidate{index}@{CANDIDATE_DOMAIN}",
                 f"{first} {last} {index}",
                 verified,
+                *USER_PREFERENCES,
             )
 
     def _exams(self):
@@ -695,7 +701,7 @@ class LoadSet:
 
 USER_COLUMNS = [
     "id", "password", "last_login", "is_superuser", "is_staff", "is_active", "date_joined",
-    "email", "legal_name", "email_verified_at",
+    "email", "legal_name", "email_verified_at", "language", "time_zone", "reminders_enabled",
 ]  # fmt: skip
 CENTRE_COLUMNS = ["id", "name", "site_id", "country", "city", "address", "time_zone"]
 CUSTOMER_COLUMNS = ["id", "name", "contact_email", "country", "account_manager_id", "created_at"]

@@ -23,6 +23,11 @@ from .errors import Refused
 ELIGIBLE_EXAM_PREFIXES = ("070-", "072-")
 
 
+def change_cutoff_hours() -> int:
+    """How many hours before a sitting a booking can last be cancelled or moved (SS-10)."""
+    return int(settings.BOOKING_CHANGE_CUTOFF / timedelta(hours=1))
+
+
 def is_exam_eligible(exam: Exam) -> bool:
     """Return True if the Second Shot offer covers the exam (SS-3)."""
     return exam.number.startswith(ELIGIBLE_EXAM_PREFIXES)
@@ -145,6 +150,7 @@ class Voucher(models.Model):
         USED = "used", "Used"
         EXPIRED = "expired", "Expired"
         VOIDED = "voided", "Cancelled by the issuer"
+        IN_USE_ELSEWHERE = "in_use_elsewhere", "In use by another person"
 
     pack = models.ForeignKey(ExamPack, on_delete=models.PROTECT, related_name="vouchers")
     number_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -245,6 +251,8 @@ class Voucher(models.Model):
             return self.Status.PASSED
         if self.is_voided():
             return self.Status.VOIDED
+        if self.pack.candidate_id not in (None, self.registered_by_id):
+            return self.Status.IN_USE_ELSEWHERE  # SS-5: another person booked with the pack
         if latest is not None and latest.is_pending(at=at):
             return self.Status.BOOKED
         if latest is not None and latest.outcome is None:
@@ -469,8 +477,7 @@ class Booking(models.Model):
         if self.status != self.Status.SCHEDULED:
             raise Refused("not_scheduled")
         if not self.can_be_changed(at=at):
-            cutoff_hours = int(settings.BOOKING_CHANGE_CUTOFF / timedelta(hours=1))
-            raise Refused("change_cutoff_passed", cutoff_hours=cutoff_hours)
+            raise Refused("change_cutoff_passed", cutoff_hours=change_cutoff_hours())
 
 
 class VoucherEventQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from datetime import UTC, date, timedelta
 
 import pytest
 
+from exams.models import Sitting
 from tests.factories import (
     ExamFactory,
     ExamPackFactory,
@@ -488,3 +489,14 @@ def test_a_booking_takes_a_seat_and_records_who_and_what(candidate, voucher, exa
     assert booking.attempt == Booking.Attempt.FIRST
     assert booking.exam == exam and booking.candidate == candidate
     assert voucher.events.filter(action="voucher.booked", actor=candidate).exists()
+
+
+def test_saving_a_sitting_loaded_earlier_keeps_the_seats_taken_since(candidate, voucher, exam, now):
+    """SS-11: an edit of a sitting never writes back a stale seat count."""
+    sitting = SittingFactory(starts_at=now + timedelta(days=3), seats=5)
+    stale = Sitting.objects.get(pk=sitting.pk)
+    services.book_sitting(candidate=candidate, voucher=voucher, exam=exam, sitting=sitting, now=now)
+    stale.seats = 6
+    stale.save()
+    sitting.refresh_from_db()
+    assert (sitting.seats, sitting.seats_taken) == (6, 1)

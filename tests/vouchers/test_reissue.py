@@ -133,3 +133,14 @@ def test_after_a_reissue_the_booking_flow_accepts_the_voucher_under_its_new_numb
         now=now,
     )
     assert booking.voucher_id == voucher.pk
+
+
+def test_no_confirmation_is_resent_for_an_expired_voucher(candidate, now):
+    """SS-6: its recovery link would lead nowhere."""
+    support = StaffFactory()
+    voucher = RegisteredVoucherFactory(
+        registered_by=candidate, pack__expires_on=now.date() - timedelta(days=3)
+    )
+    with pytest.raises(Refused) as caught:
+        services.resend_confirmation(voucher=voucher, actor=support, reason="asked", now=now)
+    assert caught.value.code == "voucher_expired"

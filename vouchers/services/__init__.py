@@ -1,8 +1,9 @@
 """The Second Shot workflows: each one transaction, keyword-only, raising Refused.
 
 Issue a pack, register a voucher, book a sitting, cancel or move a booking,
-record an outcome, reissue a voucher number, re-send the confirmation, void a
-voucher. Views and admin actions call these and never re-check a rule.
+record an outcome or a whole results file, reissue a voucher number, re-send
+the confirmation, void a voucher. Views and admin actions call these and never
+re-check a rule.
 """
 
 from .booking import book_sitting, cancel_booking, move_booking
@@ -14,11 +15,14 @@ from .registration import (
     reissue_number_on_behalf,
     resend_confirmation,
 )
+from .results import ImportReport, import_results
 
 __all__ = [
+    "ImportReport",
     "IssuedPack",
     "book_sitting",
     "cancel_booking",
+    "import_results",
     "issue_pack",
     "move_booking",
     "record_outcome",

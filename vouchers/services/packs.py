@@ -56,6 +56,8 @@ def issue_pack(
         raise Refused("bad_exam_count")
     if pack.is_second_shot and pack.is_combined_with_other_offer():
         raise Refused("second_shot_combined")
+    # Stricter than using a voucher (judged anywhere on Earth): a pack is issued
+    # with at least one whole day to use it, whatever the time zone.
     if expires_on <= now.date():
         raise Refused("expiry_in_past")
 

@@ -8,6 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from .. import audit, emails, locking, numbers
+from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import ExamPack, Voucher, VoucherEvent
 
@@ -116,6 +117,9 @@ def resend_confirmation(*, voucher: Voucher, actor, reason: str, now=None) -> No
             raise Refused("not_registered")
         if voucher.is_voided():
             raise Refused("voucher_voided")
+        if voucher.is_expired(on=anywhere_on_earth_date(now)):
+            # Its recovery link would only lead to a 404.
+            raise Refused("voucher_expired", expires_on=voucher.pack.expires_on)
         audit.record(
             voucher, VoucherEvent.Action.CONFIRMATION_RESENT, actor=actor, at=now, reason=reason
         )

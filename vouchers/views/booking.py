@@ -150,11 +150,21 @@ class BookingDetailView(LoginRequiredMixin, View):
         )
 
 
+def _change_refusal(booking) -> dict:
+    """The page's ``refusal`` when the booking can no longer be changed (SS-10)."""
+    try:
+        booking.check_can_change(at=timezone.now())
+    except Refused as refusal:
+        return {"refusal": refusal.message}
+    return {}
+
+
 class CancelBookingView(LoginRequiredMixin, View):
     template_name = "vouchers/booking_cancel.html"
 
     def get(self, request, pk):
-        return render(request, self.template_name, {"booking": _candidate_booking(request, pk)})
+        booking = _candidate_booking(request, pk)
+        return render(request, self.template_name, {"booking": booking} | _change_refusal(booking))
 
     def post(self, request, pk):
         booking = _candidate_booking(request, pk)
@@ -183,11 +193,9 @@ class MoveBookingView(LoginRequiredMixin, View):
     def get(self, request, pk):
         booking = _candidate_booking(request, pk)
         now = timezone.now()
-        context = {"booking": booking}
-        try:
-            booking.check_can_change(at=now)
-        except Refused as refusal:
-            return render(request, self.template_name, context | {"refusal": refusal.message})
+        context = {"booking": booking} | _change_refusal(booking)
+        if "refusal" in context:
+            return render(request, self.template_name, context)
         where = SittingSearchForm(request.GET)
         where.is_valid()
         place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
@@ -199,7 +207,8 @@ class ReviewMoveView(LoginRequiredMixin, View):
     template_name = "vouchers/booking_move_review.html"
 
     def get(self, request, pk, sitting_pk):
-        context = {"booking": _candidate_booking(request, pk), "sitting": _sitting(sitting_pk)}
+        booking = _candidate_booking(request, pk)
+        context = {"booking": booking, "sitting": _sitting(sitting_pk)} | _change_refusal(booking)
         return render(request, self.template_name, context)
 
     def post(self, request, pk, sitting_pk):
@@ -218,17 +227,22 @@ class BookingCalendarView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         booking = _candidate_booking(request, pk)
-        response = HttpResponse(calendar.booking_ics(booking), content_type="text/calendar")
+        ics = calendar.booking_ics(booking, cancelled=booking.status == Booking.Status.CANCELLED)
+        response = HttpResponse(ics, content_type="text/calendar")
         response["Content-Disposition"] = f'attachment; filename="exam-{booking.exam.number}.ics"'
         return response
 
 
 class ResendBookingEmailView(LoginRequiredMixin, View):
-    """Send the booking's e-mail and calendar file again (say, if the first was lost)."""
+    """Send a scheduled booking's e-mail and calendar file again (say, if the first was lost)."""
 
     def post(self, request, pk):
         booking = _candidate_booking(request, pk)
-        what = "cancelled" if booking.status == Booking.Status.CANCELLED else "booked"
-        emails.send_booking_notice(booking, what)
-        messages.success(request, f"We have sent the details to {request.user.email} again.")
+        if booking.status != Booking.Status.SCHEDULED:
+            messages.info(
+                request, "This booking is no longer scheduled, so there is nothing to send."
+            )
+        else:
+            emails.send_booking_notice(booking, "booked")
+            messages.success(request, f"We have sent the details to {request.user.email} again.")
         return redirect("portal:booking", pk=booking.pk)

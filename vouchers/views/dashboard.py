@@ -57,7 +57,7 @@ class VoucherDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ResultsView(LoginRequiredMixin, TemplateView):
-    """Every voucher's attempts and outcomes, newest pack first."""
+    """Every voucher's attempts and outcomes, the pack expiring first at the top."""
 
     template_name = "vouchers/results.html"
     extra_context = {"nav": "results"}

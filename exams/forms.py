@@ -1,0 +1,165 @@
+"""The exam administrator's forms for sittings, in the test centre's local time (SS-9)."""
+
+import re
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+
+from .models import Sitting, TestCenter
+from .services import local_to_utc
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+# A year of sittings at most in one go: enough for any plan, and a typo in a
+# date cannot create thousands of sittings.
+LONGEST_SERIES = timedelta(days=366)
+
+
+def _clock_skips(day, at, centre) -> str:
+    return (
+        f"{at:%H:%M} on {day:%d %B %Y} does not exist in {centre.time_zone}: the clocks "
+        "skip that hour. Choose another time."
+    )
+
+
+class SittingForm(forms.ModelForm):
+    """One sitting, its start entered at the centre's local time and stored in UTC.
+
+    Seats may not drop below the seats already taken, and a sitting that
+    candidates are booked on cannot move to another centre or time: they
+    booked that one. Both are checked with the sitting's row locked, so a
+    booking arriving at the same moment cannot slip past.
+    """
+
+    local_date = forms.DateField(label="date", widget=AdminDateWidget)
+    local_time = forms.TimeField(
+        label="start time",
+        widget=AdminTimeWidget(format="%H:%M"),
+        help_text="At the test centre, in its own time zone. Stored in UTC.",
+    )
+
+    class Meta:
+        model = Sitting
+        fields = ["centre", "local_date", "local_time", "seats"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            start = self.instance.local_start()
+            self.initial.setdefault("local_date", start.date())
+            self.initial.setdefault("local_time", start.time().replace(second=0, microsecond=0))
+            self.fields[
+                "local_time"
+            ].help_text = f"At the test centre ({self.instance.centre.time_zone}). Stored in UTC."
+
+    def clean(self):
+        cleaned = super().clean()
+        centre, day, at = (cleaned.get(k) for k in ("centre", "local_date", "local_time"))
+        if centre is None or day is None or at is None:
+            return cleaned
+        if self.instance.pk and not {"centre", "local_date", "local_time"} & set(self.changed_data):
+            starts_at = self.instance.starts_at  # kept to the second, as stored
+        else:
+            starts_at = local_to_utc(day, at, centre.zone)
+        if starts_at is None:
+            self.add_error("local_time", _clock_skips(day, at, centre))
+            return cleaned
+        self.instance.starts_at = starts_at
+        others = Sitting.objects.filter(centre=centre, starts_at=starts_at)
+        if others.exclude(pk=self.instance.pk).exists():
+            self.add_error("local_time", "This centre already has a sitting starting then.")
+        if self.instance.pk:
+            self._check_against_bookings(cleaned, centre, starts_at)
+        return cleaned
+
+    def _check_against_bookings(self, cleaned, centre, starts_at) -> None:
+        # The admin saves inside a transaction: the lock holds until the save.
+        seats_taken, stored_centre_id, stored_start = (
+            Sitting.objects.select_for_update()
+            .values_list("seats_taken", "centre_id", "starts_at")
+            .get(pk=self.instance.pk)
+        )
+        self.instance.seats_taken = seats_taken
+        if not seats_taken:
+            return
+        seats = cleaned.get("seats")
+        if seats is not None and seats < seats_taken:
+            self.add_error(
+                "seats",
+                f"{seats_taken} seats are already taken at this sitting, so it needs at "
+                f"least {seats_taken}.",
+            )
+        if (centre.pk, starts_at) != (stored_centre_id, stored_start):
+            self.add_error(
+                None,
+                f"Candidates are booked on this sitting ({seats_taken} seats taken), so its "
+                "centre and start time cannot change. Create a new sitting instead.",
+            )
+
+
+class SittingSeriesForm(forms.Form):
+    """A series of sittings: chosen weekdays at local times, over a range of dates."""
+
+    centre = forms.ModelChoiceField(
+        queryset=TestCenter.objects.all(),
+        label="test centre",
+        widget=AutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
+    )
+    first_day = forms.DateField(label="from", widget=AdminDateWidget)
+    last_day = forms.DateField(
+        label="until",
+        required=False,
+        widget=AdminDateWidget,
+        help_text="The last day, included. Or give a number of weeks instead.",
+    )
+    weeks = forms.IntegerField(
+        required=False, min_value=1, max_value=52, help_text="Instead of a last day."
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4]
+    )
+    local_times = forms.CharField(
+        label="start times",
+        initial="09:00, 14:00",
+        help_text="Local times at the centre, 24-hour clock, separated by commas.",
+    )
+    seats = forms.IntegerField(min_value=1, max_value=1000)
+
+    def clean_local_times(self) -> list[time]:
+        text = self.cleaned_data["local_times"]
+        times = []
+        for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", text))):
+            try:
+                times.append(datetime.strptime(part, "%H:%M").time())
+            except ValueError:
+                raise forms.ValidationError(
+                    f"“{part}” is not a time. Write times like 09:00, 14:00."
+                ) from None
+        if not times:
+            raise forms.ValidationError("Give at least one start time, such as 09:00.")
+        return sorted(set(times))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last, weeks = (cleaned.get(k) for k in ("first_day", "last_day", "weeks"))
+        if first is None or "last_day" in self.errors or "weeks" in self.errors:
+            return cleaned
+        if (last is None) == (weeks is None):
+            raise forms.ValidationError("Give either the last day or a number of weeks.")
+        if last is None:
+            last = first + timedelta(weeks=weeks, days=-1)
+        if last < first:
+            self.add_error("last_day", "The last day comes before the first.")
+        elif last - first >= LONGEST_SERIES:
+            self.add_error("last_day", "A series can cover a year at most.")
+        cleaned["last_day"] = last
+        return cleaned

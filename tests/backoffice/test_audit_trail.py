@@ -1,0 +1,65 @@
+"""The audit trail in the admin: read-only for every role, filterable (SS-12)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.backoffice.conftest import signed_in
+from vouchers import services
+from vouchers.models import VoucherEvent
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:vouchers_voucherevent_changelist"
+
+
+@pytest.fixture
+def trail(candidate_booking, manager, support):
+    """A voucher booked by its candidate, then helped by support."""
+    voucher = candidate_booking.voucher
+    voucher.pack.customer.account_manager = manager
+    voucher.pack.customer.save()
+    services.resend_confirmation(voucher=voucher, actor=support, reason="Asked by phone")
+    return voucher
+
+
+@pytest.mark.parametrize("role", ["manager", "support", "exam_admin", "superuser"])
+def test_every_role_reads_the_trail_and_none_can_change_it(role, request, trail):
+    """SS-12"""
+    client = signed_in(request.getfixturevalue(role))
+    event = trail.events.first()
+    before = list(VoucherEvent.objects.values())
+
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+    page = client.get(reverse("admin:vouchers_voucherevent_change", args=[event.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(reverse("admin:vouchers_voucherevent_add")).status_code == 403
+    change = reverse("admin:vouchers_voucherevent_change", args=[event.pk])
+    assert client.post(change, {"action": "voucher.voided"}).status_code == 403
+    delete = reverse("admin:vouchers_voucherevent_delete", args=[event.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert list(VoucherEvent.objects.values()) == before
+
+
+def test_the_trail_filters_by_action_actor_and_date(support_client, support, trail):
+    url = reverse(CHANGELIST)
+
+    def listed(**query):
+        response = support_client.get(url, query)
+        assert response.status_code == 200
+        return {event.action for event in response.context["cl"].result_list}
+
+    assert listed(action__exact="voucher.confirmation_resent") == {"voucher.confirmation_resent"}
+    assert listed(actor=str(support.pk)) == {"voucher.confirmation_resent"}
+    assert listed(actor="candidates") == {"voucher.tied", "voucher.booked"}
+    day = trail.events.first().at
+    assert "voucher.booked" in listed(at__year=day.year, at__month=day.month, at__day=day.day)
+    page = support_client.get(url).content.decode()
+    assert support.email in page  # offered as an actor to filter by
+    assert listed(q=trail.number_last4.lower()) >= {"voucher.booked"}
+
+
+def test_exam_administrators_see_the_number_masked_without_a_link(exam_admin_client, trail):
+    page = exam_admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert trail.masked_number in page
+    assert reverse("admin:vouchers_voucher_change", args=[trail.pk]) not in page

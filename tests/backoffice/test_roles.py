@@ -1,0 +1,95 @@
+"""The staff roles: groups made by the migration, with exactly the permissions each job needs."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from secondshot import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def permissions_of(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_account_managers_keep_customers_issue_packs_and_read_usage():
+    assert permissions_of(roles.ACCOUNT_MANAGERS) == {
+        "vouchers.view_customer",
+        "vouchers.add_customer",
+        "vouchers.change_customer",
+        "vouchers.view_exampack",
+        "vouchers.add_exampack",
+        "vouchers.change_exampack",
+        "vouchers.view_voucher",
+        "vouchers.view_booking",
+        "vouchers.view_voucherevent",
+    }
+
+
+def test_support_finds_candidates_and_vouchers_and_creates_nothing():
+    """SS-6: support re-sends confirmations and reissues numbers; no packs, no outcomes."""
+    assert permissions_of(roles.SUPPORT) == {
+        "secondshot.view_user",
+        "vouchers.view_customer",
+        "vouchers.view_exampack",
+        "vouchers.view_voucher",
+        "vouchers.change_voucher",
+        "vouchers.view_booking",
+        "vouchers.view_voucherevent",
+    }
+
+
+def test_exam_administrators_keep_the_catalogue_and_record_outcomes():
+    crud = {"view", "add", "change", "delete"}
+    assert permissions_of(roles.EXAM_ADMINISTRATORS) == {
+        f"exams.{action}_{model}" for action in crud for model in ("exam", "testcenter", "sitting")
+    } | {"vouchers.view_booking", "vouchers.change_booking", "vouchers.view_voucherevent"}
+
+
+def test_no_role_may_add_change_or_delete_the_audit_trail():
+    """SS-12"""
+    for group in Group.objects.all():
+        for action in ("add", "change", "delete"):
+            assert f"vouchers.{action}_voucherevent" not in permissions_of(group.name)
+
+
+def test_the_workflow_permissions_name_what_each_role_does(manager, support, exam_admin):
+    assert manager.has_perm(roles.CAN_VOID_VOUCHERS)
+    assert not manager.has_perm(roles.CAN_HELP_CANDIDATES)
+    assert support.has_perm(roles.CAN_HELP_CANDIDATES)
+    assert not support.has_perm(roles.CAN_VOID_VOUCHERS)
+    assert not support.has_perm(roles.CAN_RECORD_OUTCOMES)
+    assert exam_admin.has_perm(roles.CAN_RECORD_OUTCOMES)
+    assert not exam_admin.has_perm(roles.CAN_VOID_VOUCHERS)
+
+
+def test_only_account_managers_see_a_narrow_slice_of_customers(
+    manager, support, exam_admin, superuser
+):
+    assert not roles.sees_every_customer(manager)
+    assert roles.sees_every_customer(support)
+    assert roles.sees_every_customer(exam_admin)
+    assert roles.sees_every_customer(superuser)
+
+
+def test_seed_demo_puts_its_staff_into_the_migrations_groups(settings):
+    settings.DEBUG = True
+    groups_before = set(Group.objects.values_list("pk", flat=True))
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert set(Group.objects.values_list("pk", flat=True)) == groups_before
+    users = get_user_model().objects
+    assert users.get(email="manager@secondshot.test").has_perm("vouchers.add_exampack")
+    assert users.get(email="support@secondshot.test").has_perm(roles.CAN_HELP_CANDIDATES)
+    assert users.get(email="examadmin@secondshot.test").has_perm("exams.add_sitting")

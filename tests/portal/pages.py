@@ -1,0 +1,106 @@
+"""Reading a page or an e-mail the way a candidate would: its words, its errors, its links."""
+
+import re
+from datetime import UTC, timedelta
+from html import unescape
+from urllib.parse import urlparse
+
+from django.core import mail
+
+from tests.factories import SittingFactory
+from vouchers import services
+from vouchers.models import Booking
+
+PASSWORD = "correct horse battery staple"  # every UserFactory account's password
+
+
+def text(response) -> str:
+    """The words on the page, tags stripped and white space collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def field_error(response, field: str) -> str:
+    """The error crispy renders in the field's ``invalid-feedback`` area, or ""."""
+    found = re.search(
+        rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    if found is None:
+        return ""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+
+
+def input_value(response, name: str) -> str | None:
+    """The value the page puts back into the named input, or None if it has none."""
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', response.content.decode())
+    assert tag, f"no input named {name} on the page"
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return unescape(value.group(1)) if value else None
+
+
+def links(response) -> list[tuple[str, str]]:
+    """Every link on the page as (href, words)."""
+    return [
+        (unescape(href), " ".join(unescape(re.sub(r"<[^>]+>", " ", words)).split()))
+        for href, words in re.findall(
+            r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', response.content.decode(), re.DOTALL
+        )
+    ]
+
+
+def has_link(response, href: str, words: str) -> bool:
+    return any(h.split("?")[0] == href and w == words for h, w in links(response))
+
+
+def offered_sittings(response) -> set[int]:
+    """The ids of the sittings the page offers to choose (to book or to move to)."""
+    content = response.content.decode()
+    return {
+        int(pk)
+        for pk in re.findall(r'href="/(?:vouchers/\d+/book|bookings/\d+/move)/(\d+)/', content)
+    }
+
+
+def path_in(message, marker: str) -> str:
+    """The path of the first link in an e-mail's text that contains ``marker``."""
+    found = re.search(rf"https?://\S*{re.escape(marker)}\S*", message.body)
+    assert found, f"no link with {marker} in the e-mail:\n{message.body}"
+    return urlparse(found.group(0)).path
+
+
+def sent_to(address: str) -> list:
+    return [message for message in mail.outbox if address in message.to]
+
+
+def ics_of(message) -> str:
+    """The calendar file attached to a booking e-mail."""
+    (attachment,) = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert attachment[2] == "text/calendar"
+    content = attachment[1]
+    return content.decode() if isinstance(content, bytes) else content
+
+
+def ics_utc(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def book(candidate, voucher, exam, sitting, *, now) -> Booking:
+    """Book through the workflow at the given moment, as if done earlier in the portal."""
+    return services.book_sitting(
+        candidate=candidate, voucher=voucher, exam=exam, sitting=sitting, now=now
+    )
+
+
+def take(candidate, voucher, exam, outcome, *, now, days_ago=20) -> Booking:
+    """Book a sitting that is now in the past and record how it went."""
+    sitting = SittingFactory(starts_at=now - timedelta(days=days_ago))
+    booking = book(candidate, voucher, exam, sitting, now=now - timedelta(days=days_ago + 10))
+    return services.record_outcome(
+        booking=booking,
+        outcome=outcome,
+        recorded_by=None,
+        now=sitting.starts_at + timedelta(hours=3),
+    )

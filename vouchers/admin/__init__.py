@@ -1,0 +1,14 @@
+"""The back office for the offer's data, in the Django admin, role by role.
+
+Every change goes through a workflow in ``vouchers/services``; no admin form
+saves a pack, a voucher, a booking or an audit event itself. Account managers
+see only their own customers and what hangs off them (``scoping``).
+
+- ``customers``: customers, and the account manager's usage report (``reports``)
+- ``packs``: issuing a pack, handing its numbers over once (``handover``), voiding
+- ``support``: finding a voucher, re-sending its confirmation, reissuing its number
+- ``outcomes``: bookings, recording outcomes, importing the results file
+- ``audit``: the audit trail, read-only for everyone
+"""
+
+from . import audit, customers, outcomes, packs, support  # noqa: F401  (registers the admins)

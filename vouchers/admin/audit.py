@@ -1,0 +1,86 @@
+"""The audit trail (SS-12): read-only for every staff role, in every admin.
+
+Nobody adds, changes or deletes an event here; the workflows write them. An
+account manager sees the events of their own customers' vouchers only.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from ..models import VoucherEvent
+from .packs import masked_link
+from .scoping import CustomerScopedAdmin, ReadOnlyMixin
+from .support import details_text
+
+
+class ActorFilter(admin.SimpleListFilter):
+    """Who acted: one line per staff member found in the trail, then candidates, the system."""
+
+    title = "actor"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        acted = model_admin.get_queryset(request).values("actor")
+        staff = get_user_model().objects.filter(is_staff=True, pk__in=acted).order_by("email")
+        return [
+            *[(str(user.pk), user.email) for user in staff],
+            ("candidates", "Candidates"),
+            ("system", "The system"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "candidates":
+            return queryset.filter(actor__is_staff=False)
+        if value == "system":
+            return queryset.filter(actor__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(actor=value)
+        return queryset
+
+
+@admin.register(VoucherEvent)
+class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+    account_manager_path = "voucher__pack__customer__account_manager"
+    list_display = ["at", "action", "voucher_number", "customer", "actor", "details_text"]
+    list_select_related = ["voucher__pack__customer", "actor"]
+    list_filter = ["action", ActorFilter, "at"]
+    date_hierarchy = "at"
+    search_fields = [
+        "=voucher__number_last4",
+        "actor__email",
+        "voucher__registered_by__email",
+        "voucher__pack__customer__name",
+    ]
+    search_help_text = (
+        "A voucher's last four characters, the e-mail of who acted or of the candidate, "
+        "or a customer's name."
+    )
+    ordering = ["-at", "-pk"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm("vouchers.view_voucher"):
+            return self.list_display
+        return [("voucher_masked" if f == "voucher_number" else f) for f in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        return self.get_list_display(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_list_display(request)
+
+    @admin.display(description="voucher")
+    def voucher_number(self, event):
+        return masked_link(event.voucher)
+
+    @admin.display(description="voucher")
+    def voucher_masked(self, event):
+        return event.voucher.masked_number
+
+    @admin.display(description="customer", ordering="voucher__pack__customer__name")
+    def customer(self, event):
+        return event.voucher.pack.customer
+
+    @admin.display(description="details")
+    def details_text(self, event):
+        return details_text(event)

@@ -1,0 +1,215 @@
+"""Bookings, and the exam administrator's outcomes: one at a time, or a results file.
+
+Recording asks which outcome first and calls ``services.record_outcome``; a
+results file goes whole to ``services.import_results``, which applies all of
+it or nothing and says which rows are wrong (SS-1, SS-10, SS-12).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from secondshot import roles
+
+from .. import services
+from ..models import Booking
+from ..services.results import COLUMNS
+from .confirm import ask_then_apply
+from .packs import masked_link
+from .scoping import CustomerScopedAdmin, ReadOnlyMixin
+from .support import sitting_at_centre
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    """ "Awaiting an outcome" is the exam administrator's daily list."""
+
+    title = "outcome"
+    parameter_name = "result"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", "Awaiting an outcome"), *Booking.Outcome.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.filter(
+                ~Q(status=Booking.Status.CANCELLED),
+                outcome__isnull=True,
+                sitting__starts_at__lte=timezone.now(),
+            )
+        if self.value() in Booking.Outcome.values:
+            return queryset.filter(outcome=self.value())
+        return queryset
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=Booking.Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Recorded once: a different outcome cannot replace it later. A failed or no-show "
+            "first attempt on a Second Shot voucher opens its free retake."
+        ),
+    )
+
+
+class ResultsFileForm(forms.Form):
+    file = forms.FileField(label="results file (CSV)")
+
+
+def describe_booking(booking) -> str:
+    return (
+        f"Booking {booking.pk}: {booking.candidate}, {booking.get_attempt_display().lower()} "
+        f"of {booking.exam.number} on {sitting_at_centre(booking)}"
+    )
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+    account_manager_path = "voucher__pack__customer__account_manager"
+    fields = [
+        "reference",
+        "candidate",
+        "voucher_number",
+        "exam",
+        "sitting_local",
+        "attempt",
+        "status",
+        "outcome",
+        "booked_at",
+        "cancelled_at",
+        "replaced_by",
+        "outcome_recorded_at",
+        "outcome_recorded_by",
+    ]
+    readonly_fields = fields
+    list_display = [
+        "reference",
+        "candidate",
+        "exam",
+        "sitting_local",
+        "attempt",
+        "status",
+        "outcome",
+    ]
+    list_select_related = ["candidate", "exam", "sitting__centre"]
+    list_filter = [
+        OutcomeFilter,
+        "status",
+        "attempt",
+        "sitting__centre__country",
+        ("sitting__centre", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "=id",
+        "candidate__email",
+        "candidate__legal_name",
+        "=exam__number",
+        "sitting__centre__site_id",
+        "sitting__centre__name",
+    ]
+    search_help_text = (
+        "A booking number, a candidate's e-mail or name, an exam number, or a test centre."
+    )
+    date_hierarchy = "sitting__starts_at"
+    ordering = ["-sitting__starts_at", "pk"]
+    actions = ["record_outcome"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("candidate", "exam", "sitting__centre", "voucher")
+        )
+
+    def get_fields(self, request, obj=None):
+        if request.user.has_perm("vouchers.view_voucher"):
+            return self.fields
+        return [("voucher_masked" if f == "voucher_number" else f) for f in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_record_outcomes_permission(self, request):
+        return request.user.has_perm(roles.CAN_RECORD_OUTCOMES)
+
+    @admin.display(description="booking", ordering="pk")
+    def reference(self, booking):
+        return booking.pk
+
+    @admin.display(description="sitting (centre's local time)", ordering="sitting__starts_at")
+    def sitting_local(self, booking):
+        return sitting_at_centre(booking)
+
+    @admin.display(description="voucher")
+    def voucher_number(self, booking):
+        return masked_link(booking.voucher)
+
+    @admin.display(description="voucher")
+    def voucher_masked(self, booking):
+        return booking.voucher.masked_number
+
+    # --- recording outcomes -------------------------------------------------------
+
+    @admin.action(
+        description="Record an outcome",
+        permissions=["record_outcomes"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def record_outcome(self, request, queryset):
+        return ask_then_apply(
+            self,
+            request,
+            queryset,
+            title="Record an outcome",
+            explanation="The outcome is recorded for each booking below.",
+            button="Record the outcome",
+            form_class=OutcomeForm,
+            apply=lambda booking, outcome: services.record_outcome(
+                booking=booking, outcome=outcome, recorded_by=request.user
+            ),
+            done="Recorded the outcome of {count} booking{s}.",
+            describe=describe_booking,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"can_import_results": self.has_record_outcomes_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        results = path(
+            "import-results/",
+            self.admin_site.admin_view(self.import_results_view),
+            name="vouchers_booking_import_results",
+        )
+        return [results, *super().get_urls()]
+
+    def import_results_view(self, request):
+        """Import the test provider's results file: all of it, or nothing and why."""
+        if not self.has_record_outcomes_permission(request):
+            raise PermissionDenied
+        form = ResultsFileForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = services.import_results(
+                file=form.cleaned_data["file"], recorded_by=request.user
+            )
+            if report.is_applied():
+                self.message_user(
+                    request,
+                    f"Imported {report.rows} rows: {report.recorded} outcomes recorded, "
+                    f"{report.unchanged} already recorded the same way.",
+                    messages.SUCCESS,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a results file",
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "columns": COLUMNS,
+        }
+        return TemplateResponse(request, "admin/vouchers/booking/import_results.html", context)

@@ -1,0 +1,301 @@
+"""The account manager's packs: issuing one, handing its numbers over once, usage, voiding.
+
+Issuing calls ``services.issue_pack``; a refusal (SS-7: Second Shot with a
+discount or promotion) is shown on the form with its reason and nothing is
+created. The numbers are then shown once (``handover``); afterwards only
+their last four characters appear anywhere. A pack or voucher is never
+deleted: its vouchers are voided through ``services.void_voucher``, which
+writes the audit trail (SS-12).
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import csrf_protect_m
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from secondshot import roles
+
+from .. import services
+from ..clock import anywhere_on_earth_date
+from ..errors import Refused
+from ..models import Customer, ExamPack, Voucher
+from ..usage import with_pack_usage
+from . import handover
+from .confirm import ask_then_apply
+from .scoping import CustomerScopedAdmin, ReadOnlyInline
+
+# Where on the issue form a refusal belongs; None is the top of the form.
+REFUSAL_FIELDS = {"bad_exam_count": "exam_count", "expiry_in_past": "expires_on"}
+
+
+class IssuePackForm(forms.ModelForm):
+    class Meta:
+        model = ExamPack
+        fields = [
+            "customer",
+            "exam_count",
+            "expires_on",
+            "is_second_shot",
+            "list_price",
+            "currency",
+            "discount_percent",
+            "promotion",
+        ]
+        help_texts = {
+            "is_second_shot": (
+                "Each exam comes with one free retake. Cannot be combined with a discount "
+                "or another promotion."
+            ),
+            "currency": "Three letters, such as USD or EUR.",
+        }
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError("A currency is three letters, such as USD or EUR.")
+        return currency
+
+    def validate_constraints(self):
+        """Leave SS-7 to ``issue_pack``, which refuses with a reason a person can act on.
+
+        The database constraint stands behind the workflow, as everywhere.
+        """
+
+
+def masked_link(voucher) -> str:
+    url = reverse("admin:vouchers_voucher_change", args=[voucher.pk])
+    return format_html('<a href="{}">{}</a>', url, voucher.masked_number)
+
+
+class VoucherInline(ReadOnlyInline):
+    model = Voucher
+    fields = ["voucher", "registered_by", "registered_at", "status", "voided_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pack", "registered_by")
+            .prefetch_related("bookings__sitting")
+        )
+
+    @admin.display(description="voucher")
+    def voucher(self, voucher):
+        return masked_link(voucher)
+
+    @admin.display(description="status")
+    def status(self, voucher):
+        return voucher.status(at=timezone.now()).label
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    title = "expiry"
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [("running", "Not expired"), ("expired", "Expired")]
+
+    def queryset(self, request, queryset):
+        today = anywhere_on_earth_date(timezone.now())
+        if self.value() == "running":
+            return queryset.filter(expires_on__gte=today)
+        if self.value() == "expired":
+            return queryset.filter(expires_on__lt=today)
+        return queryset
+
+
+@admin.register(ExamPack)
+class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
+    account_manager_path = "customer__account_manager"
+    form = IssuePackForm
+    add_fieldsets = [
+        (None, {"fields": ["customer", "exam_count", "expires_on", "is_second_shot"]}),
+        ("Price", {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
+    ]
+    fieldsets = [
+        (None, {"fields": ["customer", "exam_count", "expires_on", "is_second_shot", "usage"]}),
+        ("Price", {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
+        ("History", {"fields": ["issued_by", "issued_at", "candidate", "tied_at"]}),
+    ]
+    readonly_fields = ["usage"]
+    autocomplete_fields = ["customer"]
+    inlines = [VoucherInline]
+    # Narrow enough to read at a glance: the exam count is in "registered" (2 of 3),
+    # a plain pack shows "—" for retakes.
+    list_display = [
+        "pack",
+        "customer",
+        "expires",
+        "registered",
+        "booked",
+        "passed",
+        "retakes",
+        "expired_unused",
+        "candidate",
+    ]
+    list_display_links = ["pack"]
+    list_select_related = ["customer", "candidate"]
+    list_filter = [ExpiryFilter, "is_second_shot", ("customer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=id", "customer__name", "candidate__email"]
+    search_help_text = "A pack number, a customer's name or the e-mail of the candidate using it."
+    date_hierarchy = "issued_at"
+    ordering = ["-issued_at", "-pk"]
+    actions = ["void_packs"]
+
+    def get_queryset(self, request):
+        return with_pack_usage(super().get_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a pack changes only through the workflows
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # void its vouchers instead
+
+    def has_void_permission(self, request):
+        return request.user.has_perm(roles.CAN_VOID_VOUCHERS)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "customer":
+            kwargs["queryset"] = self.admin_site.get_model_admin(Customer).get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        today = timezone.now().date()
+        return {
+            "exam_count": 3,
+            "expires_on": today.replace(year=today.year + 1, day=min(today.day, 28)),
+            **super().get_changeform_initial_data(request),
+        }
+
+    # --- the list: usage at a glance, from the annotations -----------------------
+
+    @admin.display(description="pack", ordering="pk")
+    def pack(self, pack):
+        return f"#{pack.pk}"
+
+    @admin.display(description="expires", ordering="expires_on")
+    def expires(self, pack):
+        return pack.expires_on
+
+    @admin.display(description="registered")
+    def registered(self, pack):
+        return f"{pack.vouchers_registered} of {pack.vouchers_total}"
+
+    @admin.display(description="booked")
+    def booked(self, pack):
+        return pack.vouchers_booked
+
+    @admin.display(description="passed")
+    def passed(self, pack):
+        return pack.vouchers_passed
+
+    @admin.display(description="retakes used")
+    def retakes(self, pack):
+        return pack.retakes_used if pack.is_second_shot else "— (plain pack)"
+
+    @admin.display(description="expired unused")
+    def expired_unused(self, pack):
+        today = anywhere_on_earth_date(timezone.now())
+        return pack.vouchers_unused if pack.is_expired(on=today) else "—"
+
+    @admin.display(description="usage")
+    def usage(self, pack):
+        return (
+            f"{pack.vouchers_total} vouchers: {pack.vouchers_registered} registered, "
+            f"{pack.vouchers_booked} booked, {pack.vouchers_passed} passed, "
+            f"{pack.retakes_used} retakes used"
+        )
+
+    # --- issuing -----------------------------------------------------------------
+
+    @csrf_protect_m
+    def add_view(self, request, form_url="", extra_context=None):
+        """Issue a pack through the workflow; a refusal goes on the form, nothing is created."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        fieldsets = self.get_fieldsets(request)
+        IssueForm = self.get_form(request, None, change=False, fields=flatten_fieldsets(fieldsets))
+        if request.method == "POST":
+            form = IssueForm(request.POST)
+            if form.is_valid():
+                try:
+                    issued = services.issue_pack(issued_by=request.user, **form.cleaned_data)
+                except Refused as refusal:
+                    form.add_error(REFUSAL_FIELDS.get(refusal.code), refusal.message)
+                else:
+                    self.log_addition(request, issued.pack, [{"added": {}}])
+                    handover.keep(request, issued)
+                    return redirect("admin:vouchers_exampack_numbers", issued.pack.pk)
+        else:
+            form = IssueForm(initial=self.get_changeform_initial_data(request))
+
+        admin_form = helpers.AdminForm(form, list(fieldsets), {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Issue an exam pack",
+            "adminform": admin_form,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    # --- voiding ---------------------------------------------------------------------
+
+    @admin.action(
+        description="Void every voucher of the selected packs",
+        permissions=["void"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def void_packs(self, request, queryset):
+        vouchers = Voucher.objects.filter(pack__in=queryset.values("pk"), voided_at__isnull=True)
+        return void(self, request, vouchers, what="every voucher of the selected packs")
+
+
+def void(modeladmin, request, vouchers, *, what="the selected vouchers"):
+    """Ask for a reason, then void each voucher through the workflow (SS-12)."""
+    vouchers = vouchers.select_related("pack__customer", "registered_by")
+    return ask_then_apply(
+        modeladmin,
+        request,
+        vouchers,
+        title="Void vouchers",
+        explanation=(
+            f"Voiding cancels {what} for good: they can no longer be registered or booked, "
+            "and a booked sitting is cancelled and its seat freed. Nothing is deleted; "
+            "each voucher's audit trail records who voided it and why."
+        ),
+        button="Void these vouchers",
+        apply=lambda voucher, reason: services.void_voucher(
+            voucher=voucher, actor=request.user, reason=reason
+        ),
+        done="Voided {count} voucher{s}.",
+        describe=describe_voucher,
+    )
+
+
+def describe_voucher(voucher) -> str:
+    holder = f", registered to {voucher.registered_by}" if voucher.registered_by_id else ""
+    pack = f"pack #{voucher.pack_id} ({voucher.pack.customer})"
+    return f"Voucher {voucher.masked_number} of {pack}{holder}"

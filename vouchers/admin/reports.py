@@ -1,0 +1,127 @@
+"""The account manager's usage report over their customers, with a CSV export.
+
+Per customer: packs, vouchers, registered, booked and used vouchers,
+first-attempt and retake pass rates, and vouchers expiring unused within 30
+days (``vouchers/usage.py`` says what each word counts). The database adds it
+all up in a fixed number of queries, however many customers and vouchers.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from ..clock import anywhere_on_earth_date
+from ..models import Customer, ExamPack
+from ..usage import EXPIRING_WITHIN, CustomerUsage, customer_usage
+from .handover import csv_cell
+
+
+class ReportFilterForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(),
+        required=False,
+        widget=AutocompleteSelect(ExamPack._meta.get_field("customer"), admin.site),
+        help_text="All your customers when empty.",
+    )
+    issued_from = forms.DateField(label="packs issued from", required=False, widget=AdminDateWidget)
+    issued_to = forms.DateField(label="until", required=False, widget=AdminDateWidget)
+
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("issued_from"), cleaned.get("issued_to")
+        if first and last and last < first:
+            self.add_error("issued_to", "This date comes before the first one.")
+        return cleaned
+
+
+def shown(line: CustomerUsage) -> dict:
+    """Return the line as the page shows it, its rates in per cent with what they count."""
+
+    def rate(value, passed, sat):
+        return "—" if value is None else f"{value:.0%} ({passed} of {sat})"
+
+    return {
+        "line": line,
+        "first_attempt_rate": rate(
+            line.first_attempt_pass_rate, line.first_attempts_passed, line.first_attempts_sat
+        ),
+        "retake_rate": rate(line.retake_pass_rate, line.retakes_passed, line.retakes_sat),
+    }
+
+
+CSV_COLUMNS = [
+    ("customer", lambda line: csv_cell(line.customer or "Total")),
+    ("packs", lambda line: line.packs),
+    ("vouchers", lambda line: line.vouchers),
+    ("registered", lambda line: line.registered),
+    ("booked", lambda line: line.booked),
+    ("used", lambda line: line.used),
+    ("first_attempts_with_outcome", lambda line: line.first_attempts_sat),
+    ("first_attempts_passed", lambda line: line.first_attempts_passed),
+    ("first_attempt_pass_rate", lambda line: _csv_rate(line.first_attempt_pass_rate)),
+    ("retakes_with_outcome", lambda line: line.retakes_sat),
+    ("retakes_passed", lambda line: line.retakes_passed),
+    ("retake_pass_rate", lambda line: _csv_rate(line.retake_pass_rate)),
+    (f"expiring_unused_{EXPIRING_WITHIN.days}_days", lambda line: line.expiring_unused),
+]
+
+
+def _csv_rate(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.4f}"
+
+
+def report_csv(lines: list[CustomerUsage], total: CustomerUsage) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="customer-usage.csv"'
+    writer = csv.writer(response)
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for line in [*lines, total]:
+        writer.writerow([value(line) for _, value in CSV_COLUMNS])
+    return response
+
+
+def customer_report_view(customer_admin, request):
+    """The report over the customers the staff member may see, filtered by customer and date."""
+    if not customer_admin.has_view_permission(request):
+        raise PermissionDenied
+    customers = customer_admin.get_queryset(request).order_by("name")
+    form = ReportFilterForm(request.GET or None, customers=customers)
+    lines = total = None
+    if not form.is_bound or form.is_valid():
+        chosen = form.cleaned_data if form.is_bound else {}
+        if chosen.get("customer"):
+            customers = customers.filter(pk=chosen["customer"].pk)
+        lines = customer_usage(
+            customers,
+            today=anywhere_on_earth_date(timezone.now()),
+            issued_from=chosen.get("issued_from"),
+            issued_to=chosen.get("issued_to"),
+        )
+        total = CustomerUsage.total(lines)
+        if request.GET.get("format") == "csv":
+            return report_csv(lines, total)
+
+    export = request.GET.copy()
+    export["format"] = "csv"
+    context = {
+        **customer_admin.admin_site.each_context(request),
+        "title": "Customer usage report",
+        "opts": customer_admin.opts,
+        "form": form,
+        "media": form.media,
+        "rows": [shown(line) for line in lines] if lines is not None else None,
+        "total": shown(total) if total is not None else None,
+        "expiring_days": EXPIRING_WITHIN.days,
+        "csv_query": export.urlencode(),
+    }
+    return TemplateResponse(request, "admin/vouchers/customer/report.html", context)

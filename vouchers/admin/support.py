@@ -1,0 +1,334 @@
+"""Vouchers: finding one, and support's help for its candidate (SS-6, SS-12).
+
+A voucher is found by its full number (normalised, then looked up by its
+keyed hash: the number itself is stored nowhere), by its last four characters
+with the candidate's e-mail, by the candidate, or by the customer. The page of
+a voucher is read-only and shows its bookings and its audit trail.
+
+Support's two actions ask for a reason and call the workflows, which write the
+audit event: re-send the registration confirmation with its recovery link,
+and reissue the number on the candidate's behalf. The new number goes to the
+candidate's e-mail only; no page ever shows it to support.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from secondshot import ratelimit, roles
+from secondshot.throttling import too_many_attempts
+
+from .. import numbers, services
+from ..models import Booking, Voucher, VoucherEvent
+from .confirm import ask_then_apply
+from .packs import describe_voucher, void
+from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
+
+# A search that is surely meant as a whole voucher number, typo or not.
+NUMBER_SHAPE = re.compile(r"[0-9A-Za-z]{4}(?:[- ][0-9A-Za-z]{4}){4}|[0-9A-Za-z]{20}")
+LAST_FOUR_AND_EMAIL = re.compile(
+    r"(?P<last4>[0-9A-Za-z]{4})\s+(?P<email>\S+@\S+)"
+    r"|(?P<email_first>\S+@\S+)\s+(?P<last4_after>[0-9A-Za-z]{4})"
+)
+
+
+def sitting_at_centre(booking) -> str:
+    start = booking.sitting.local_start()
+    return f"{start:%d %b %Y %H:%M} {start.tzname()}, {booking.sitting.centre}"
+
+
+class BookingInline(ReadOnlyInline):
+    model = Booking
+    fk_name = "voucher"
+    fields = ["attempt", "exam", "sitting_local", "status", "outcome", "booked_at"]
+    readonly_fields = fields
+    ordering = ["booked_at", "pk"]
+    verbose_name_plural = "bookings"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("exam", "sitting__centre")
+
+    @admin.display(description="sitting (centre's local time)")
+    def sitting_local(self, booking):
+        return sitting_at_centre(booking)
+
+
+class AuditTrailInline(ReadOnlyInline):
+    model = VoucherEvent
+    fields = ["at", "action", "actor", "details_text"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+    show_change_link = False
+    verbose_name_plural = "audit trail"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="details")
+    def details_text(self, event):
+        return details_text(event)
+
+
+def details_text(event) -> str:
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in event.details.items())
+
+
+class RegisteredFilter(admin.SimpleListFilter):
+    title = "registered"
+    parameter_name = "registered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Registered"), ("no", "Not registered"), ("voided", "Voided")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(registered_by__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(registered_by__isnull=True)
+        if self.value() == "voided":
+            return queryset.filter(voided_at__isnull=False)
+        return queryset
+
+
+def _reserve_lookup(request):
+    """Whole-number look-ups are limited like a candidate's registrations (SECURITY.md)."""
+    return ratelimit.reserve(
+        (ratelimit.VOUCHER_GUESSES_PER_ACCOUNT, f"staff-{request.user.pk}"),
+        (ratelimit.VOUCHER_GUESSES_PER_ADDRESS, ratelimit.client_address(request)),
+    )
+
+
+class FindByNumberForm(forms.Form):
+    number = forms.CharField(
+        label="voucher number",
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 32, "autofocus": True}),
+        help_text="The whole number, as the candidate reads it: XXXX-XXXX-XXXX-XXXX-XXXX.",
+    )
+
+    def clean_number(self):
+        try:
+            return numbers.normalize(self.cleaned_data["number"])
+        except numbers.MalformedNumber as error:
+            raise forms.ValidationError(error.reason) from None
+
+
+@admin.register(Voucher)
+class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+    account_manager_path = "pack__customer__account_manager"
+    fields = [
+        "masked_number",
+        "pack_link",
+        "customer",
+        "expires_on",
+        "status",
+        "registered_by",
+        "registered_at",
+        "voided_at",
+        "void_reason",
+    ]
+    readonly_fields = fields
+    inlines = [BookingInline, AuditTrailInline]
+    list_display = [
+        "masked_number",
+        "pack_link",
+        "customer",
+        "registered_by",
+        "registered_at",
+        "status",
+        "expires_on",
+    ]
+    list_select_related = ["pack__customer", "registered_by"]
+    list_filter = [
+        RegisteredFilter,
+        "pack__is_second_shot",
+        ("pack__customer", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["registered_by__email", "registered_by__legal_name", "pack__customer__name"]
+    search_help_text = (
+        "The whole voucher number; or its last four characters and the candidate's e-mail "
+        "(7KQ4 alex@example.com); or a candidate's e-mail or name; or a customer's name."
+    )
+    ordering = ["-pack__issued_at", "pk"]
+    actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
+
+    def get_queryset(self, request):
+        bookings = Booking.objects.select_related("sitting")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pack__customer", "registered_by")
+            .prefetch_related(Prefetch("bookings", queryset=bookings))
+        )
+
+    def has_void_permission(self, request):
+        return request.user.has_perm(roles.CAN_VOID_VOUCHERS)
+
+    def has_help_candidates_permission(self, request):
+        return request.user.has_perm(roles.CAN_HELP_CANDIDATES)
+
+    # --- the columns -----------------------------------------------------------
+
+    @admin.display(description="number")
+    def masked_number(self, voucher):
+        return voucher.masked_number
+
+    @admin.display(description="pack", ordering="pack")
+    def pack_link(self, voucher):
+        url = reverse("admin:vouchers_exampack_change", args=[voucher.pack_id])
+        return format_html('<a href="{}">#{}</a>', url, voucher.pack_id)
+
+    @admin.display(description="customer", ordering="pack__customer__name")
+    def customer(self, voucher):
+        return voucher.pack.customer
+
+    @admin.display(description="expires", ordering="pack__expires_on")
+    def expires_on(self, voucher):
+        return voucher.pack.expires_on
+
+    @admin.display(description="status")
+    def status(self, voucher):
+        return voucher.status(at=timezone.now()).label
+
+    # --- finding a voucher ----------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        try:
+            number = numbers.normalize(term)
+        except numbers.MalformedNumber as error:
+            if NUMBER_SHAPE.fullmatch(term):
+                message = f"Not a voucher number: {error.reason}"
+                self.message_user(request, message, messages.WARNING)
+                return queryset.none(), False
+        else:
+            return self._limited_lookup(request, queryset, number), False
+        if match := LAST_FOUR_AND_EMAIL.fullmatch(term):
+            last4 = match["last4"] or match["last4_after"]
+            email = match["email"] or match["email_first"]
+            return (
+                queryset.filter(number_last4=last4.upper(), registered_by__email__iexact=email),
+                False,
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    def _limited_lookup(self, request, queryset, number):
+        """Look a whole number up, counted against the staff member's guessing limits."""
+        reservation = _reserve_lookup(request)
+        if not reservation.allowed:
+            minutes = max(1, reservation.retry_after // 60)
+            self.message_user(
+                request,
+                f"Too many look-ups of numbers that matched nothing: try again in {minutes} "
+                "minutes.",
+                messages.ERROR,
+            )
+            return queryset.none()
+        found = queryset.filter(number_hash=numbers.digest(number))
+        if found.exists():
+            reservation.give_back()
+        return found
+
+    def get_urls(self):
+        find = path(
+            "find/",
+            self.admin_site.admin_view(self.find_view),
+            name="vouchers_voucher_find",
+        )
+        return [find, *super().get_urls()]
+
+    def find_view(self, request):
+        """Find a voucher by its whole number, posted, so the number is in no URL or log."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = FindByNumberForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reservation = _reserve_lookup(request)
+            if not reservation.allowed:
+                return too_many_attempts(
+                    request, reservation.retry_after, what="voucher number look-ups"
+                )
+            digest = numbers.digest(form.cleaned_data["number"])
+            found = self.get_queryset(request).filter(number_hash=digest).first()
+            if found is not None:
+                reservation.give_back()
+                return redirect("admin:vouchers_voucher_change", found.pk)
+            form.add_error("number", "No voucher you can see has this number.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Find a voucher by its number",
+            "opts": self.opts,
+            "form": form,
+            "search_var": SEARCH_VAR,
+        }
+        return TemplateResponse(request, "admin/vouchers/voucher/find.html", context)
+
+    # --- acting on vouchers -----------------------------------------------------
+
+    @admin.action(
+        description="Void the selected vouchers",
+        permissions=["void"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def void_vouchers(self, request, queryset):
+        return void(self, request, queryset)
+
+    @admin.action(
+        description="Re-send the registration confirmation",
+        permissions=["help_candidates"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def resend_confirmation(self, request, queryset):
+        return ask_then_apply(
+            self,
+            request,
+            queryset,
+            title="Re-send the registration confirmation",
+            explanation=(
+                "The candidate gets the registration e-mail again, with its link to a new "
+                "voucher number (SS-6). It goes to the e-mail address of the candidate who "
+                "registered the voucher, never to you."
+            ),
+            button="Re-send the confirmation",
+            apply=lambda voucher, reason: services.resend_confirmation(
+                voucher=voucher, actor=request.user, reason=reason
+            ),
+            done="Re-sent the registration confirmation for {count} voucher{s}.",
+            describe=describe_voucher,
+        )
+
+    @admin.action(
+        description="Reissue the number on the candidate's behalf",
+        permissions=["help_candidates"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def reissue_number(self, request, queryset):
+        return ask_then_apply(
+            self,
+            request,
+            queryset,
+            title="Reissue the number on the candidate's behalf",
+            explanation=(
+                "The voucher gets a new number, which is e-mailed to the candidate who "
+                "registered it, and is shown to nobody here. Every earlier number stops "
+                "working at once; nothing else about the voucher changes (SS-6)."
+            ),
+            button="Reissue the number",
+            apply=lambda voucher, reason: services.reissue_number_on_behalf(
+                voucher=voucher, actor=request.user, reason=reason
+            ),
+            done=(
+                "Reissued the number of {count} voucher{s}; each new number went to the "
+                "candidate's e-mail."
+            ),
+            describe=describe_voucher,
+        )

@@ -1,0 +1,167 @@
+"""How packs and vouchers are used, counted by the database for the back office.
+
+Each figure is an aggregate (``Count`` with a filter) over the joins from pack
+to voucher to booking, so a list of any length costs a fixed number of queries.
+The words, as the pack list and the customer report use them:
+
+- **registered**: a candidate registered the voucher (SS-5);
+- **booked**: the voucher has a booking that was not cancelled, taken or not;
+- **used**: the voucher has an attempt whose outcome is recorded;
+- **passed**: one of its attempts was passed;
+- **retakes used**: free retakes booked and not cancelled (SS-1);
+- **expired unused**: the pack's expiry date has passed and the voucher was
+  never booked nor voided (SS-2);
+- **expiring unused**: the same, for packs that expire within the coming days.
+
+Dates are judged "anywhere on Earth", as a voucher's expiry is (``vouchers/clock.py``).
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Booking, Customer, ExamPack, Voucher
+
+LIVE = [Booking.Status.SCHEDULED, Booking.Status.TAKEN]
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+def with_pack_usage(packs: QuerySet[ExamPack]) -> QuerySet[ExamPack]:
+    """Return the packs annotated with how their vouchers are used, in the same query.
+
+    ``vouchers_unused`` counts the vouchers never booked nor voided; whether they
+    expired is the pack's to say (``ExamPack.is_expired``).
+    """
+    booked = Q(vouchers__bookings__status__in=LIVE)
+    unvoided = Q(vouchers__voided_at__isnull=True)
+    return packs.annotate(
+        vouchers_total=Count("vouchers", distinct=True),
+        vouchers_registered=Count(
+            "vouchers", filter=Q(vouchers__registered_by__isnull=False), distinct=True
+        ),
+        vouchers_booked=Count("vouchers", filter=booked, distinct=True),
+        vouchers_passed=Count(
+            "vouchers", filter=Q(vouchers__bookings__outcome=Booking.Outcome.PASSED), distinct=True
+        ),
+        retakes_used=Count(
+            "vouchers__bookings",
+            filter=booked & Q(vouchers__bookings__attempt=Booking.Attempt.RETAKE),
+            distinct=True,
+        ),
+        # "Never booked" cannot filter joined rows: count the unvoided vouchers
+        # and take away those that were booked.
+        vouchers_unused=Count("vouchers", filter=unvoided, distinct=True)
+        - Count("vouchers", filter=unvoided & booked, distinct=True),
+    )
+
+
+@dataclass
+class CustomerUsage:
+    """One customer's line in the account manager's report."""
+
+    customer: Customer | None
+    packs: int = 0
+    vouchers: int = 0
+    registered: int = 0
+    booked: int = 0
+    used: int = 0
+    first_attempts_sat: int = 0
+    first_attempts_passed: int = 0
+    retakes_sat: int = 0
+    retakes_passed: int = 0
+    expiring_unused: int = 0
+
+    @property
+    def first_attempt_pass_rate(self) -> float | None:
+        """Passed first attempts among those with an outcome (a no-show is not a pass)."""
+        return _rate(self.first_attempts_passed, self.first_attempts_sat)
+
+    @property
+    def retake_pass_rate(self) -> float | None:
+        return _rate(self.retakes_passed, self.retakes_sat)
+
+    @classmethod
+    def total(cls, lines: list["CustomerUsage"]) -> "CustomerUsage":
+        counted = [f.name for f in fields(cls) if f.name != "customer"]
+        return cls(None, **{name: sum(getattr(line, name) for line in lines) for name in counted})
+
+
+def _issued_between(issued_from: date | None, issued_to: date | None, *, pack: str) -> Q:
+    """Return the filter on the issue date of the pack at the ``pack`` path."""
+    window = Q()
+    if issued_from is not None:
+        window &= Q(**{f"{pack}__issued_at__date__gte": issued_from})
+    if issued_to is not None:
+        window &= Q(**{f"{pack}__issued_at__date__lte": issued_to})
+    return window
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def customer_usage(
+    customers: QuerySet[Customer],
+    *,
+    today: date,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+) -> list[CustomerUsage]:
+    """Return one line per customer for the packs issued between the dates (inclusive, UTC).
+
+    Three queries, whatever the number of customers, packs or vouchers: the
+    customers, then the vouchers and the outcomes, each grouped by customer.
+    """
+    booked = Q(bookings__status__in=LIVE)
+    expiring = Q(
+        voided_at__isnull=True,
+        pack__expires_on__gte=today,
+        pack__expires_on__lte=today + EXPIRING_WITHIN,
+    )
+    voucher_rows = (
+        Voucher.objects.filter(
+            _issued_between(issued_from, issued_to, pack="pack"), pack__customer__in=customers
+        )
+        .values("pack__customer")
+        .annotate(
+            packs=Count("pack", distinct=True),
+            vouchers=Count("pk", distinct=True),
+            registered=Count("pk", filter=Q(registered_by__isnull=False), distinct=True),
+            booked=Count("pk", filter=booked, distinct=True),
+            used=Count("pk", filter=Q(bookings__outcome__isnull=False), distinct=True),
+            expiring=Count("pk", filter=expiring, distinct=True),
+            expiring_booked=Count("pk", filter=expiring & booked, distinct=True),
+        )
+        .order_by()
+    )
+    first, retake = Booking.Attempt.FIRST, Booking.Attempt.RETAKE
+    passed = Q(outcome=Booking.Outcome.PASSED)
+    outcome_rows = (
+        Booking.objects.filter(
+            _issued_between(issued_from, issued_to, pack="voucher__pack"),
+            voucher__pack__customer__in=customers,
+            outcome__isnull=False,
+        )
+        .values("voucher__pack__customer")
+        .annotate(
+            first_attempts_sat=Count("pk", filter=Q(attempt=first)),
+            first_attempts_passed=Count("pk", filter=Q(attempt=first) & passed),
+            retakes_sat=Count("pk", filter=Q(attempt=retake)),
+            retakes_passed=Count("pk", filter=Q(attempt=retake) & passed),
+        )
+        .order_by()
+    )
+
+    lines = {customer.pk: CustomerUsage(customer) for customer in customers}
+    for row in voucher_rows:
+        line = lines[row.pop("pack__customer")]
+        expiring_booked = row.pop("expiring_booked")
+        line.expiring_unused = row.pop("expiring") - expiring_booked
+        for name, value in row.items():
+            setattr(line, name, value)
+    for row in outcome_rows:
+        line = lines[row.pop("voucher__pack__customer")]
+        for name, value in row.items():
+            setattr(line, name, value)
+    return list(lines.values())
