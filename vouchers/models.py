@@ -472,6 +472,23 @@ class Booking(models.Model):
         """Return True if the candidate can still cancel or move the booking (SS-10)."""
         return self.status == self.Status.SCHEDULED and at < self.change_deadline()
 
+    def check_can_record(self, outcome: str, *, at: datetime) -> bool:
+        """Return True if recording the outcome changes the booking, False if it already
+        has it; raise Refused if it cannot have it (cancelled, not started, another one).
+
+        An outcome is recorded once: the same one again changes nothing, so a results
+        file can be imported twice; a different one is refused.
+        """
+        if self.status == self.Status.CANCELLED:
+            raise Refused("booking_cancelled")
+        if not self.sitting.has_started(at=at):
+            raise Refused("sitting_not_started")
+        if self.outcome == outcome:
+            return False
+        if self.outcome is not None:
+            raise Refused("outcome_recorded", outcome=self.get_outcome_display())
+        return True
+
     def check_can_change(self, *, at: datetime) -> None:
         """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
         if self.status != self.Status.SCHEDULED:
