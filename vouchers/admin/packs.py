@@ -151,6 +151,10 @@ class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
     date_hierarchy = "issued_at"
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
+    customer_filter_path = "customer"
+    # Fifty rows read at a glance; each row costs its usage counts and its rendering.
+    list_per_page = 50
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return with_pack_usage(super().get_queryset(request))

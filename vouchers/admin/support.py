@@ -160,6 +160,10 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     )
     ordering = ["-pack__issued_at", "pk"]
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
+    customer_filter_path = "pack__customer"
+    list_per_page = 50
+    # A million vouchers: the list counts what the search found, never all of them.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         bookings = Booking.objects.select_related("sitting")
