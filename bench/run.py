@@ -590,7 +590,7 @@ def print_report(report):
         f"{c['cpus']} CPUs, commit {c['commit']}"
     )
     say()
-    say(f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  {'load':>5}  note")
+    say(f"{'page':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  {'load':>5}  note")
     for p in report["pages"]:
         note = p["note"]
         if p["unexpected"] or p["socket_errors"]:
@@ -602,15 +602,20 @@ def print_report(report):
         if p.get("left_over"):
             note += f" [{p['left_over']} left booked by a stopped pair, cancelled after]"
         say(
-            f"{p['name']:<18} {p['rps']:>8.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
+            f"{p['name']:<26} {p['rps']:>8.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
             f"{p['ratio_to_floor']:>8.2f}  {p['load_before']:>5}  {note}"
         )
     for s in report["skipped"]:
-        say(f"{s['name']:<18} skipped: {s['skipped']}")
+        say(f"{s['name']:<26} skipped: {s['skipped']}")
     say()
     for t in report["timings"]:
         if "seconds" in t:
-            extra = f", peak memory +{t['rss_growth_mb']} MB" if "rss_growth_mb" in t else ""
+            extra = ""
+            if "rss_growth_mb" in t:
+                extra = (
+                    f", peak memory {t['rss_peak_mb']} MB "
+                    f"({t['rss_growth_mb']:+} MB over {t['rss_before_mb']} MB before the import)"
+                )
             say(f"{t['name']}: {t['seconds']} s{extra}")
         else:
             say(f"{t['name']}: {t.get('skipped') or 'failed: ' + t.get('failed', '')}")
