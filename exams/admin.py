@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
+from .places import forget_centre_places
 from .services import create_sitting_series
 
 
@@ -31,6 +32,19 @@ class TestCenterAdmin(admin.ModelAdmin):
     list_filter = ["country"]
     search_fields = ["name", "site_id", "city", "country"]
     ordering = ["country", "city", "name"]
+
+    # The sitting search's countries and cities are cached (exams/places.py).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_centre_places()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_centre_places()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_centre_places()
 
 
 class WhenFilter(admin.SimpleListFilter):

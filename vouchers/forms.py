@@ -1,10 +1,9 @@
 from django import forms
-from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from exams.models import TestCenter
+from exams.places import centre_places
 
 
 class RegisterVoucherForm(forms.Form):
@@ -26,27 +25,6 @@ class ExamSearchForm(forms.Form):
         max_length=100,
         help_text="For example 070-483 or “C#”.",
     )
-
-
-PLACES_CACHE_KEY = "portal:test-centre-places"
-# A new test centre shows in the country and city lists within this many seconds.
-PLACES_CACHE_SECONDS = 300
-
-
-def test_centre_places() -> dict[str, list[str]]:
-    """Every country with a test centre and its cities, from the shared cache.
-
-    Read on every sitting search: two DISTINCT queries saved per page, for lists
-    that change when a test centre opens, a few times a year.
-    """
-    places = cache.get(PLACES_CACHE_KEY)
-    if places is None:
-        places = {}
-        for country, city in TestCenter.objects.values_list("country", "city").distinct():
-            places.setdefault(country, set()).add(city)
-        places = {country: sorted(cities) for country, cities in sorted(places.items())}
-        cache.set(PLACES_CACHE_KEY, places, PLACES_CACHE_SECONDS)
-    return places
 
 
 class PlainSelect(forms.Select):
@@ -79,7 +57,7 @@ class SittingSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        places = test_centre_places()
+        places = centre_places()
         self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in places]
         # Narrow the cities only by a country we offered: the query string may hold anything.
         country = self.data.get("country") if self.is_bound else None

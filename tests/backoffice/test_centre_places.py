@@ -1,0 +1,39 @@
+"""The sitting search's countries and cities are cached; the back office keeps them true."""
+
+from django.urls import reverse
+
+from exams.models import TestCenter
+from exams.places import centre_places
+from tests.factories import TestCenterFactory
+
+
+def test_a_centre_opened_in_the_back_office_is_offered_at_once(exam_admin_client):
+    TestCenterFactory(country="Japan", city="Tokyo")
+    assert centre_places() == {"Japan": ["Tokyo"]}  # now cached
+
+    response = exam_admin_client.post(
+        reverse("admin:exams_testcenter_add"),
+        {
+            "name": "Osaka Umeda Testing",
+            "site_id": "JP-OSA-0001",
+            "country": "Japan",
+            "city": "Osaka",
+            "address": "",
+            "time_zone": "Asia/Tokyo",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    assert centre_places() == {"Japan": ["Osaka", "Tokyo"]}
+
+
+def test_a_centre_closed_in_the_back_office_is_no_longer_offered(exam_admin_client):
+    centre = TestCenterFactory(country="Japan", city="Tokyo")
+    assert centre_places() == {"Japan": ["Tokyo"]}
+
+    exam_admin_client.post(
+        reverse("admin:exams_testcenter_delete", args=[centre.pk]), {"post": "yes"}
+    )
+
+    assert not TestCenter.objects.exists()
+    assert centre_places() == {}
