@@ -90,6 +90,11 @@ def cast(bookers: int = 8, sittings_each: int = 4) -> Cast:
     if len(found) < bookers:
         raise RuntimeError(f"Only {len(found)} candidates can book: the data set is too small.")
     sitting_ids = [row[0] for row in _one(SITTINGS_SQL, bookers, bookers * sittings_each)]
+    if not sitting_ids:
+        raise RuntimeError("No future sitting has a seat for every booker at once.")
+    # Each booker its own sittings where there are enough; shared in a small data set
+    # (each sitting has a seat for every booker at once).
+    sitting_ids *= -(-bookers * sittings_each // len(sitting_ids))
     emails = dict(User.objects.filter(pk__in=[c for c, _ in found]).values_list("pk", "email"))
     return Cast(
         reader_email=User.objects.get(pk=reader_id).email,
