@@ -601,9 +601,11 @@ def print_report(report):
             note += f"{p['booked']:,} bookings made and cancelled"
         if p.get("left_over"):
             note += f" [{p['left_over']} left booked by a stopped pair, cancelled after]"
+        # One client against the floor's eight: no ratio to read.
+        ratio = "—" if p["name"].endswith(", 1 client") else f"{p['ratio_to_floor']:.2f}"
         say(
             f"{p['name']:<26} {p['rps']:>8.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
-            f"{p['ratio_to_floor']:>8.2f}  {p['load_before']:>5}  {note}"
+            f"{ratio:>8}  {p['load_before']:>5}  {note}"
         )
     for s in report["skipped"]:
         say(f"{s['name']:<26} skipped: {s['skipped']}")
