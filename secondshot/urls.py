@@ -62,6 +62,9 @@ accounts = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include(accounts)),
+    # Django's set_language (what django.conf.urls.i18n holds), wrapped to keep a
+    # signed-in person's choice on their account.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("vouchers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -12,8 +13,14 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import (
+    check_for_language,
+    get_language,
+    get_supported_language_variant,
+)
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django.views.i18n import set_language as django_set_language
 
 from . import emails, ratelimit
 from .forms import SignInForm, SignUpForm
@@ -50,6 +57,8 @@ class SignUpView(FormView):
         if existing is not None:
             transaction.on_commit(partial(emails.send_already_registered, existing), robust=True)
         else:
+            # The new account keeps the language the person signed up in.
+            form.instance.language = get_supported_language_variant(get_language())
             try:
                 with transaction.atomic():
                     user = form.save()
@@ -66,6 +75,26 @@ class SignUpDoneView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(email=self.request.session.get("signup_email"), **kwargs)
+
+
+def set_language(request):
+    """Django's ``set_language`` (cookie and redirect), and the choice kept on the account.
+
+    A signed-in person's language is then theirs on every browser and in
+    every e-mail (``AccountLanguageMiddleware``).
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+        and request.user.language != language
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 class VerifyEmailView(View):

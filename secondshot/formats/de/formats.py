@@ -1,0 +1,8 @@
+# "14. März 2027", "Sonntag, 14. März 2027, 09:00"
+DAY_FORMAT = "j. F Y"
+DAY_MONTH_FORMAT = "j. F"
+SITTING_FORMAT = "l, j. F Y, H:i"
+SITTING_SHORT_FORMAT = "j. F Y H:i"
+SUBJECT_SITTING_FORMAT = r"j. F Y \u\m H:i"
+STAFF_SITTING_FORMAT = "d.m.Y H:i"
+STAFF_WEEKDAY_SITTING_FORMAT = "D d.m.Y H:i"

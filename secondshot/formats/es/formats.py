@@ -1,0 +1,8 @@
+# "14 de marzo de 2027", "domingo, 14 de marzo de 2027, 09:00"
+DAY_FORMAT = r"j \d\e F \d\e Y"
+DAY_MONTH_FORMAT = r"j \d\e F"
+SITTING_FORMAT = r"l, j \d\e F \d\e Y, H:i"
+SITTING_SHORT_FORMAT = r"j \d\e F \d\e Y H:i"
+SUBJECT_SITTING_FORMAT = r"j \d\e F \d\e Y, \a \l\a\s H:i"
+STAFF_SITTING_FORMAT = "d/m/Y H:i"
+STAFF_WEEKDAY_SITTING_FORMAT = "D d/m/Y H:i"
