@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -35,12 +37,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "legal_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personal details", {"fields": ["legal_name"]}),
+        (_("Personal details"), {"fields": ["legal_name", "language"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -51,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
 
     candidate_fieldsets = [
         (None, {"fields": ["email", "legal_name", "is_active", "vouchers"]}),
-        ("Important dates", {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
     ]
 
     def get_queryset(self, request):
@@ -74,9 +76,11 @@ class UserAdmin(BaseUserAdmin):
     def get_list_filter(self, request):
         return self.list_filter if request.user.is_superuser else ["is_active"]
 
-    @admin.display(description="vouchers")
+    @admin.display(description=_("vouchers"))
     def vouchers(self, user):
         if user.is_staff:
             return "—"
         url = reverse("admin:vouchers_voucher_changelist")
-        return format_html('<a href="{}?registered_by__id__exact={}">vouchers</a>', url, user.pk)
+        return format_html(
+            '<a href="{}?registered_by__id__exact={}">{}</a>', url, user.pk, gettext("vouchers")
+        )

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -13,10 +16,10 @@ class SignUpForm(BaseUserCreationForm):
     class Meta:
         model = get_user_model()
         fields = ["email", "legal_name"]
-        labels = {"email": "E-mail address", "legal_name": "Full name as on your ID"}
+        labels = {"email": _("E-mail address"), "legal_name": _("Full name as on your ID")}
         help_texts = {
-            "email": "We send your booking confirmations and voucher e-mails here.",
-            "legal_name": (
+            "email": _("We send your booking confirmations and voucher e-mails here."),
+            "legal_name": _(
                 "Exactly as printed on the photo ID you will bring to the test centre; "
                 "the centre checks it. Only support can change it later."
             ),
@@ -42,11 +45,19 @@ class SignUpForm(BaseUserCreationForm):
     def clean_legal_name(self):
         name = " ".join(self.cleaned_data["legal_name"].split())
         if not name:
-            raise forms.ValidationError("Enter your full name as printed on your ID.")
+            raise forms.ValidationError(_("Enter your full name as printed on your ID."))
         return name
 
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True})
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
     )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """The reset link goes out in the language kept on the account, like every e-mail."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
 
@@ -33,34 +34,48 @@ class DatabaseTroubleMiddleware:
 
 
 class AccountLanguageMiddleware:
-    """Speak the signed-in person's language, the one kept on their account.
+    """Keep the language cookie in line with the language kept on the signed-in account.
 
-    ``LocaleMiddleware`` (before this) chose from the language cookie or the
-    browser; an account's choice wins over both, on any browser. The cookie
-    is brought in line with the account, so the pages stay in that language
-    after signing out.
+    ``LocaleMiddleware`` speaks the language of the cookie (else the browser's);
+    this brings the cookie in line with the account once the request has read
+    the account anyway: at sign-in (``remember_account_language``), and on any
+    page that loaded the signed-in user, from the next page on. So the account's
+    language follows the person to every browser they sign in on, and stays
+    after they sign out. It never queries the database itself: a request the
+    database fails stays the view's to answer (``DatabaseTroubleMiddleware``).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = self._account_language(request)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        language = getattr(request, "account_language", None) or _loaded_account_language(request)
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             set_language_cookie(response, language)
         return response
 
-    @staticmethod
-    def _account_language(request) -> str | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+
+def _loaded_account_language(request) -> str | None:
+    """Return the signed-in person's language if the request already loaded them, else None."""
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
             return None
-        language = getattr(user, "language", "")
-        return language if language in dict(settings.LANGUAGES) else None
+        user = user._wrapped
+    if user is None or not user.is_authenticated:
+        return None
+    language = getattr(user, "language", "")
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+def remember_account_language(sender, request, user, **kwargs):
+    """On signing in, speak the account's language from this response on (``user_logged_in``)."""
+    language = getattr(user, "language", "")
+    if request is not None and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        request.account_language = language
 
 
 def set_language_cookie(response, language: str) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import (
     get_language,
     get_supported_language_variant,
 )
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django.views.i18n import set_language as django_set_language
@@ -110,17 +111,20 @@ class VerifyEmailView(View):
             return render(request, "accounts/verify_failed.html", status=400)
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
         return redirect("portal:dashboard" if request.user.is_authenticated else "login")
 
 
 class ResendVerificationView(LoginRequiredMixin, View):
     def post(self, request):
         if request.user.has_verified_email():
-            messages.info(request, "Your e-mail address is already confirmed.")
+            messages.info(request, _("Your e-mail address is already confirmed."))
         else:
             emails.send_verification(request.user)
-            messages.info(request, f"We sent a new confirmation link to {request.user.email}.")
+            messages.info(
+                request,
+                _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email},
+            )
         return redirect("portal:dashboard")
 
 

@@ -4,12 +4,16 @@ Times are written in UTC, which every calendar converts correctly to the
 reader's zone, whatever daylight-saving change lies between; the description
 names the centre's local time and zone (SS-9). A move keeps the UID of the
 original booking with a higher SEQUENCE, so calendars update the event.
+The words are in the active language: the booking e-mail builds the file in
+the candidate's.
 """
 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 EXAM_LENGTH = timedelta(hours=3)
 
@@ -53,14 +57,33 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
     local = sitting.local_start()
     origin, moves = _chain(booking)
     host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "secondshot"
-    description = (
-        f"{booking.get_attempt_display()} of exam {booking.exam.number} {booking.exam.title}.\n"
-        f"Starts {local:%A %d %B %Y at %H:%M} {local.tzname()} ({centre.time_zone}), "
-        f"local time at the test centre.\n"
-        f"Bring the photo ID that matches your name: {booking.candidate.legal_name}.\n"
-        f"Voucher {booking.voucher.masked_number}, valid until "
-        f"{booking.voucher.pack.expires_on:%d %B %Y}."
+    description = "\n".join(
+        [
+            gettext("%(attempt)s of exam %(exam)s %(title)s.")
+            % {
+                "attempt": booking.get_attempt_display(),
+                "exam": booking.exam.number,
+                "title": booking.exam.title,
+            },
+            gettext("Starts %(when)s %(abbreviation)s (%(zone)s), local time at the test centre.")
+            % {
+                "when": date_format(local, "SITTING_FORMAT"),
+                "abbreviation": local.tzname(),
+                "zone": centre.time_zone,
+            },
+            gettext("Bring the photo ID that matches your name: %(name)s.")
+            % {"name": booking.candidate.legal_name},
+            gettext("Voucher %(number)s, valid until %(expires_on)s.")
+            % {
+                "number": booking.voucher.masked_number,
+                "expires_on": date_format(booking.voucher.pack.expires_on, "DAY_FORMAT"),
+            },
+        ]
     )
+    summary = gettext("Exam %(exam)s: %(title)s") % {
+        "exam": booking.exam.number,
+        "title": booking.exam.title,
+    }
     location = ", ".join(
         part for part in (centre.name, centre.address, centre.city, centre.country) if part
     )
@@ -76,7 +99,7 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
         f"DTSTAMP:{_utc(now or datetime.now(UTC))}",
         f"DTSTART:{_utc(sitting.starts_at)}",
         f"DTEND:{_utc(sitting.starts_at + EXAM_LENGTH)}",
-        f"SUMMARY:{_escape(f'Exam {booking.exam.number}: {booking.exam.title}')}",
+        f"SUMMARY:{_escape(summary)}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",

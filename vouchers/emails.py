@@ -3,12 +3,22 @@
 Each e-mail names the voucher's expiry date. The new number after a reissue on
 a candidate's behalf goes only to the candidate, never to the staff member.
 Booking e-mails carry the booking as an .ics calendar file.
+
+A candidate's e-mails are in the language kept on their account. The numbers
+of a new pack go to a customer's contact, who has no account: that e-mail is in
+the language the account manager is using the back office in when they send it
+(English unless they chose another), as the manager knows the customer.
 """
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from secondshot.emails import send_templated
+from secondshot.i18n import interpolate_lazy
 
 from . import calendar, numbers
 from .models import change_cutoff_hours
@@ -27,7 +37,8 @@ def send_registration_confirmation(voucher) -> None:
     """Confirm a registration, with the link that recovers a lost number (SS-6)."""
     send_templated(
         to=voucher.registered_by.email,
-        subject="Your Second Shot voucher is registered",
+        language=voucher.registered_by.language,
+        subject=_("Your Second Shot voucher is registered"),
         template="vouchers/email/registration_confirmation",
         context={
             "candidate": voucher.registered_by,
@@ -42,7 +53,8 @@ def send_new_number(voucher, number: str) -> None:
     """Send the candidate the number that support reissued on their behalf (SS-6)."""
     send_templated(
         to=voucher.registered_by.email,
-        subject="Your new Second Shot voucher number",
+        language=voucher.registered_by.language,
+        subject=_("Your new Second Shot voucher number"),
         template="vouchers/email/new_number",
         context={
             "candidate": voucher.registered_by,
@@ -56,10 +68,20 @@ def send_new_number(voucher, number: str) -> None:
 
 def send_pack_numbers(pack, plain_numbers: list[str]) -> None:
     """E-mail a new pack's numbers to the customer's contact, with expiry and how to register."""
-    kind = "Second Shot exam vouchers" if pack.is_second_shot else "exam vouchers"
+    if pack.is_second_shot:
+        subject = ngettext_lazy(
+            "Your %(count)s Second Shot exam voucher",
+            "Your %(count)s Second Shot exam vouchers",
+            "count",
+        )
+    else:
+        subject = ngettext_lazy(
+            "Your %(count)s exam voucher", "Your %(count)s exam vouchers", "count"
+        )
     send_templated(
         to=pack.customer.contact_email,
-        subject=f"Your {pack.exam_count} {kind}",
+        language=None,  # the account manager's, who sends it (module docstring)
+        subject=subject % {"count": pack.exam_count},
         template="vouchers/email/pack_numbers",
         context={
             "pack": pack,
@@ -70,21 +92,25 @@ def send_pack_numbers(pack, plain_numbers: list[str]) -> None:
 
 
 _BOOKING_SUBJECTS = {
-    "booked": "Booked: exam {exam} on {when}",
-    "moved": "Moved: exam {exam} is now on {when}",
-    "cancelled": "Cancelled: exam {exam} on {when}",
+    "booked": _("Booked: exam %(exam)s on %(when)s"),
+    "moved": _("Moved: exam %(exam)s is now on %(when)s"),
+    "cancelled": _("Cancelled: exam %(exam)s on %(when)s"),
 }
 
 
 def send_booking_notice(booking, what: str) -> None:
     """Tell the candidate a booking was made, moved or cancelled, with a calendar file."""
     local = booking.sitting.local_start()
-    subject = _BOOKING_SUBJECTS[what].format(
-        exam=booking.exam.number, when=f"{local:%d %B %Y at %H:%M} {local.tzname()}"
+    subject = interpolate_lazy(
+        _BOOKING_SUBJECTS[what],
+        exam=booking.exam.number,
+        when=lambda: f"{date_format(local, 'SITTING_IN_TEXT_FORMAT')} {local.tzname()}",
     )
-    ics = calendar.booking_ics(booking, cancelled=what == "cancelled")
+    with translation.override(booking.candidate.language):
+        ics = calendar.booking_ics(booking, cancelled=what == "cancelled")
     send_templated(
         to=booking.candidate.email,
+        language=booking.candidate.language,
         subject=subject,
         template="vouchers/email/booking_notice",
         context={

@@ -7,7 +7,7 @@ and these modules do not repeat), each language names the portal's formats:
 - ``DAY_MONTH_FORMAT``: the same without the year;
 - ``SITTING_FORMAT``: a sitting's start, with the weekday, as pages and e-mails show it;
 - ``SITTING_SHORT_FORMAT``: the same, shorter, for screen-reader labels;
-- ``SUBJECT_SITTING_FORMAT``: a sitting's start in an e-mail subject;
+- ``SITTING_IN_TEXT_FORMAT``: a sitting's start within a sentence or an e-mail subject;
 - ``STAFF_SITTING_FORMAT`` and ``STAFF_WEEKDAY_SITTING_FORMAT``: the back office's
   compact forms.
 

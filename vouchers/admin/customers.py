@@ -7,6 +7,7 @@ manager's customers is in ``reports``.
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
 
@@ -21,7 +22,7 @@ class PackInline(ReadOnlyInline):
     fields = ["issued_at", "exam_count", "is_second_shot", "expires_on", "candidate"]
     readonly_fields = fields
     ordering = ["-issued_at"]
-    verbose_name_plural = "packs"
+    verbose_name_plural = _("packs")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate")
@@ -34,7 +35,7 @@ class CustomerAdmin(CustomerScopedAdmin):
     list_select_related = ["account_manager"]
     list_filter = ["country", ("account_manager", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "contact_email"]
-    search_help_text = "A customer's name or contact e-mail."
+    search_help_text = _("A customer's name or contact e-mail.")
     ordering = ["name"]
     autocomplete_fields = ["account_manager"]
     inlines = [PackInline]

@@ -38,7 +38,8 @@ def record_outcome(
         if booking.outcome == outcome:
             return booking
         if booking.outcome is not None:
-            raise Refused("outcome_recorded", outcome=booking.get_outcome_display())
+            # The label itself, lazy: the message is read in the reader's language.
+            raise Refused("outcome_recorded", outcome=Booking.Outcome(booking.outcome).label)
         booking.status = Booking.Status.TAKEN
         booking.outcome = outcome
         booking.outcome_recorded_at, booking.outcome_recorded_by = now, recorded_by
