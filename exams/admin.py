@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from secondshot.admin_widgets import SafeAutocompleteMixin
+
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
 from .services import create_sitting_series
@@ -61,7 +63,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sitting)
-class SittingAdmin(admin.ModelAdmin):
+class SittingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = SittingForm
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]

@@ -5,7 +5,10 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
+
+from secondshot.admin_widgets import SafeAutocompleteSelect
+from secondshot.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
 from .services import local_to_utc
@@ -40,7 +43,9 @@ class SittingForm(forms.ModelForm):
     booking arriving at the same moment cannot slip past.
     """
 
-    local_date = forms.DateField(label="date", widget=AdminDateWidget)
+    local_date = forms.DateField(
+        label="date", widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     local_time = forms.TimeField(
         label="start time",
         widget=AdminTimeWidget(format="%H:%M"),
@@ -112,13 +117,16 @@ class SittingSeriesForm(forms.Form):
     centre = forms.ModelChoiceField(
         queryset=TestCenter.objects.all(),
         label="test centre",
-        widget=AutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
+        widget=SafeAutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
     )
-    first_day = forms.DateField(label="from", widget=AdminDateWidget)
+    first_day = forms.DateField(
+        label="from", widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     last_day = forms.DateField(
         label="until",
         required=False,
         widget=AdminDateWidget,
+        validators=[validate_within_reach],
         help_text="The last day, included. Or give a number of weeks instead.",
     )
     weeks = forms.IntegerField(

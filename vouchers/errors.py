@@ -67,7 +67,9 @@ MESSAGES = {
         "Second Shot cannot be combined with any other offer or discount. Remove the "
         "discount and the promotion, or issue a plain pack without free retakes."
     ),
-    "bad_exam_count": "A pack holds at least one exam.",
+    "bad_exam_count": "A pack holds from 1 to {most:,} exams.",
+    "negative_price": "The list price cannot be negative.",
+    "expiry_too_far": "The expiry date must be on or before {latest}.",
     "expiry_in_past": "The expiry date must be in the future.",
     "not_registered": "This voucher is not registered to anyone yet.",
     "number_changed": (

@@ -19,6 +19,9 @@ from . import numbers
 from .clock import anywhere_on_earth_date
 from .errors import Refused
 
+# A pack is a few exams (3 is usual); the bound keeps a typo from issuing millions.
+MAX_PACK_SIZE = 10_000
+
 # SS-3: the offer covers IT professional and developer exams (070-) and academic exams (072-).
 ELIGIBLE_EXAM_PREFIXES = ("070-", "072-")
 
