@@ -26,6 +26,7 @@ from tests.factories import (
 )
 from tests.portal.pages import ics_of
 from vouchers import calendar, emails
+from vouchers.services.reminders import send_reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,37 @@ def test_the_booking_email_names_the_local_time_with_that_days_abbreviation(
     assert f"{local_text} (local time at the centre, {time_zone})" in message.body
     assert f"{day:%-d %B %Y} at 09:00 {abbreviation}" in message.subject
     assert f"{tokyo_text} your time" in message.body
+
+
+@pytest.mark.parametrize(FIELDS, CASES)
+def test_the_reminder_the_day_before_names_the_local_time_with_that_days_abbreviation(
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    time_zone,
+    day,
+    abbreviation,
+    offset,
+    utc_start,
+    local_text,
+    tokyo_text,
+):
+    """SS-9: on a change day it is sent while the centre's clock still shows the old offset."""
+    booking = booking_at(time_zone, day, candidate_zone="Asia/Tokyo")
+    the_day_before = local_datetime(time_zone, day.year, day.month, day.day, 9) - timedelta(days=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = send_reminder(
+            voucher_id=booking.voucher_id,
+            occasion="sitting_tomorrow",
+            booking_id=booking.pk,
+            now=the_day_before,
+        )
+
+    assert outcome == "claimed"
+    (message,) = mailoutbox
+    assert f"is on {local_text} (local time at the test centre, {time_zone})." in message.body
+    assert f"That is {tokyo_text} your time." in message.body
+    assert message.subject.endswith(f"{day:%-d %B %Y}, 09:00 {abbreviation}")
 
 
 @pytest.mark.parametrize(FIELDS, CASES)
