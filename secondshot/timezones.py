@@ -100,7 +100,8 @@ def _zone_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """Every zone ``zoneinfo`` knows, grouped by the region before its first slash.
 
     Zones without a region (UTC, the old aliases such as "Japan") come last under
-    "Other". Within a group the option reads as the place: "Argentina/Buenos Aires".
+    "Other". An option reads as the place, then the zone's name, so typing a city
+    finds it and a closed list still says which zone: "Tokyo (Asia/Tokyo)".
     """
     names = sorted(zoneinfo.available_timezones())
 
@@ -110,7 +111,7 @@ def _zone_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     groups = []
     for key, members in groupby(sorted(names, key=lambda n: (region(n), n)), key=region):
         options = tuple(
-            (name, name.split("/", 1)[1].replace("_", " ") if "/" in name else name)
+            (name, f"{name.split('/', 1)[1].replace('_', ' ')} ({name})" if "/" in name else name)
             for name in members
         )
         groups.append((key, options))

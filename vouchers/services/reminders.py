@@ -41,7 +41,8 @@ ALREADY_CLAIMED = "already_claimed"
 
 
 def _load(reminder: Reminder) -> tuple[Voucher | None, Booking | None]:
-    bookings = Booking.objects.select_related("sitting__centre", "exam").order_by("pk")
+    bookings = Booking.objects.select_related("sitting__centre", "exam", "candidate")
+    bookings = bookings.order_by("pk")
     voucher = (
         Voucher.objects.select_related("pack", "registered_by")
         .prefetch_related(Prefetch("bookings", queryset=bookings))
@@ -52,7 +53,7 @@ def _load(reminder: Reminder) -> tuple[Voucher | None, Booking | None]:
     if voucher is not None and reminder.booking_id is not None:
         booking = next((b for b in voucher.bookings.all() if b.pk == reminder.booking_id), None)
         if booking is not None:
-            booking.voucher, booking.candidate = voucher, voucher.registered_by
+            booking.voucher = voucher
     return voucher, booking
 
 
@@ -61,7 +62,7 @@ def claim(reminder: Reminder, *, voucher: Voucher, booking: Booking | None) -> R
 
     Must run inside a transaction; the e-mail may be sent once it commits.
     """
-    candidate = voucher.registered_by
+    candidate = booking.candidate if booking else voucher.registered_by
     try:
         with transaction.atomic():  # a savepoint: the insert may fail, the transaction goes on
             claimed = ReminderSent.objects.create(
