@@ -24,9 +24,10 @@ Decisions where the issue is silent:
   left by the date "anywhere on Earth" (``clock.py``), a sitting's day by the
   date at its test centre (SS-2). The sitting reminder names the date and time,
   never "tomorrow", so it reads right whenever it arrives.
-- A reminder may still go out for ``CATCH_UP_DAYS`` after it opens (a day the
-  job did not run, a send that failed), but never once the next reminder of the
-  same kind has opened, the voucher has expired, or the sitting has started.
+- A voucher's reminder may still go out up to ``CATCH_UP_DAYS`` days after it
+  opens (a day the job did not run, a send that failed), but never once the next
+  reminder of the same kind has opened or the voucher has expired; a sitting's,
+  until the sitting starts.
 - Nobody is reminded of what they have just done: no expiry reminder for a
   voucher registered on or after the day it opens, no sitting reminder for a
   booking made on or after the day before, and no 14-day retake reminder when
