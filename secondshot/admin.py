@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from .models import User
 
@@ -80,3 +81,9 @@ class UserAdmin(BaseUserAdmin):
             return "—"
         url = reverse("admin:vouchers_voucher_changelist")
         return format_html('<a href="{}?registered_by__id__exact={}">vouchers</a>', url, user.pk)
+
+
+# The database task queue's results are for whoever runs the workers, not for any
+# staff role; whether a reminder went out is recorded in ReminderSent.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

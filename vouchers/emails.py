@@ -7,11 +7,15 @@ Booking e-mails carry the booking as an .ics calendar file.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 
 from secondshot.emails import send_templated
 
 from . import calendar, numbers
-from .models import change_cutoff_hours
+from .clock import anywhere_on_earth_date
+from .models import ReminderSent, change_cutoff_hours
 from .tokens import make_recovery_token
 
 
@@ -99,3 +103,60 @@ def send_booking_notice(booking, what: str) -> None:
         },
         attachments=[(f"exam-{booking.exam.number}.ics", ics, "text/calendar")],
     )
+
+
+def _reminder_subject(claimed, *, expires_on: str, exam: str) -> str:
+    Occasion = ReminderSent.Occasion
+    if claimed.occasion in (Occasion.EXPIRY_30, Occasion.EXPIRY_7):
+        return gettext("Your Second Shot voucher expires on %(date)s") % {"date": expires_on}
+    if claimed.occasion == Occasion.RETAKE_OPEN:
+        return gettext("Your free retake of exam %(exam)s is ready to book") % {"exam": exam}
+    if claimed.occasion == Occasion.RETAKE_14:
+        return gettext("Book your free retake of exam %(exam)s before %(date)s") % {
+            "exam": exam,
+            "date": expires_on,
+        }
+    local = claimed.booking.sitting.local_start()
+    return gettext("Reminder: exam %(exam)s on %(when)s") % {
+        "exam": exam,
+        "when": f"{format_date(local, 'j F Y, H:i')} {local.tzname()}",
+    }
+
+
+def send_reminder(claimed, *, now) -> None:
+    """Send a reminder (``ReminderSent``) in the candidate's language; each names the expiry date.
+
+    The sitting reminder gives the centre's address and what to bring.
+    """
+    voucher, booking, candidate = claimed.voucher, claimed.booking, claimed.candidate
+    pack = voucher.pack
+    with translation.override(candidate.language):
+        exam = booking.exam if booking else voucher.exam()
+        context = {
+            "occasion": claimed.occasion,
+            "candidate": candidate,
+            "voucher": voucher,
+            "pack": pack,
+            "exam": exam,
+            "days_left": (pack.expires_on - anywhere_on_earth_date(now)).days,
+            "dashboard_url": _url(reverse("portal:dashboard")),
+            "book_url": _url(reverse("portal:book", kwargs={"pk": voucher.pk})),
+            "account_url": _url(reverse("account")),
+        }
+        if booking is not None:
+            context |= {
+                "booking": booking,
+                "sitting": booking.sitting,
+                "centre": booking.sitting.centre,
+                "booking_url": _url(reverse("portal:booking", kwargs={"pk": booking.pk})),
+            }
+        send_templated(
+            to=candidate.email,
+            subject=_reminder_subject(
+                claimed,
+                expires_on=format_date(pack.expires_on, "j F Y"),
+                exam=exam.number if exam else "",
+            ),
+            template="vouchers/email/reminder",
+            context=context,
+        )
