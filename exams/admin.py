@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from secondshot.admin_widgets import SafeAutocompleteMixin
+
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
 from .services import create_sitting_series
@@ -66,7 +68,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sitting)
-class SittingAdmin(admin.ModelAdmin):
+class SittingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = SittingForm
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]

@@ -5,11 +5,14 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from secondshot.admin_widgets import SafeAutocompleteSelect
+from secondshot.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
 from .services import local_to_utc
@@ -37,7 +40,9 @@ class SittingForm(forms.ModelForm):
     booking arriving at the same moment cannot slip past.
     """
 
-    local_date = forms.DateField(label=_("date"), widget=AdminDateWidget)
+    local_date = forms.DateField(
+        label=_("date"), widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     local_time = forms.TimeField(
         label=_("start time"),
         widget=AdminTimeWidget(format="%H:%M"),
@@ -123,13 +128,16 @@ class SittingSeriesForm(forms.Form):
     centre = forms.ModelChoiceField(
         queryset=TestCenter.objects.all(),
         label=_("test centre"),
-        widget=AutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
+        widget=SafeAutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
     )
-    first_day = forms.DateField(label=_("from"), widget=AdminDateWidget)
+    first_day = forms.DateField(
+        label=_("from"), widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     last_day = forms.DateField(
         label=_("until"),
         required=False,
         widget=AdminDateWidget,
+        validators=[validate_within_reach],
         help_text=_("The last day, included. Or give a number of weeks instead."),
     )
     weeks = forms.IntegerField(

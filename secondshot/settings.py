@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "secondshot",
     "exams",
     "vouchers",
@@ -100,6 +101,23 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
     )
+
+# Background tasks (django.tasks): the reminder e-mails. "immediate" runs each task
+# in the process that enqueues it (development, tests, a single small server);
+# "db" queues them in the database (django-tasks-db) for workers started with
+# `python manage.py db_worker` (production). The table exists either way.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Local memory by default; production shares one cache between app servers:
 # CACHE_URL=redis://127.0.0.1:6379/0 (the rate limits count there).

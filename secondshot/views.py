@@ -20,11 +20,11 @@ from django.utils.translation import (
 )
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, UpdateView
 from django.views.i18n import set_language as django_set_language
 
 from . import emails, ratelimit
-from .forms import SignInForm, SignUpForm
+from .forms import AccountSettingsForm, SignInForm, SignUpForm
 from .throttling import too_many_attempts
 from .tokens import email_verification_token
 
@@ -128,8 +128,20 @@ class ResendVerificationView(LoginRequiredMixin, View):
         return redirect("portal:dashboard")
 
 
-class AccountView(LoginRequiredMixin, TemplateView):
+class AccountView(LoginRequiredMixin, UpdateView):
+    """The account page: who the candidate is, and their settings (time zone, reminders)."""
+
     template_name = "accounts/account.html"
+    form_class = AccountSettingsForm
+    success_url = reverse_lazy("account")
+
+    def get_object(self, queryset=None):
+        # A fresh copy: a refused form must not change request.user for the rest of the page.
+        return get_user_model().objects.get(pk=self.request.user.pk)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your settings are saved."))
+        return super().form_valid(form)
 
 
 class SignInView(auth_views.LoginView):

@@ -8,7 +8,7 @@ a refusal raised in one request and shown in another speaks the reader's.
 
 from datetime import date, datetime
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -72,7 +72,9 @@ MESSAGES = {
         "Second Shot cannot be combined with any other offer or discount. Remove the "
         "discount and the promotion, or issue a plain pack without free retakes."
     ),
-    "bad_exam_count": _("A pack holds at least one exam."),
+    "bad_exam_count": _("A pack holds from 1 to %(most)s exams."),
+    "negative_price": _("The list price cannot be negative."),
+    "expiry_too_far": _("The expiry date must be on or before %(latest)s."),
     "expiry_in_past": _("The expiry date must be in the future."),
     "not_registered": _("This voucher is not registered to anyone yet."),
     "number_changed": _(
@@ -89,7 +91,10 @@ def _readable(value):
     """A parameter as the reader reads it: dates in their language's words, lazy text translated.
 
     A datetime is a sitting's start, already in its centre's zone, which is named.
+    A number is grouped as the language groups thousands: 10,000, 10.000, 10 000.
     """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
     if isinstance(value, datetime):
         return f"{date_format(value, 'SITTING_IN_TEXT_FORMAT')} {value.tzname()}"
     if isinstance(value, date):

@@ -21,6 +21,9 @@ from . import numbers
 from .clock import anywhere_on_earth_date
 from .errors import Refused
 
+# A pack is a few exams (3 is usual); the bound keeps a typo from issuing millions.
+MAX_PACK_SIZE = 10_000
+
 # SS-3: the offer covers IT professional and developer exams (070-) and academic exams (072-).
 ELIGIBLE_EXAM_PREFIXES = ("070-", "072-")
 
@@ -568,3 +571,115 @@ class VoucherEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only: events cannot be deleted.")
+
+
+# A failed reminder is tried again on later runs, up to this many sends in all.
+MAX_REMINDER_ATTEMPTS = 5
+# A claim still "being sent" after this long belongs to a worker that died mid-send.
+STALE_REMINDER_CLAIM = timedelta(hours=1)
+
+
+class ReminderSentQuerySet(models.QuerySet):
+    def open_to_retry(self, *, at: datetime | None = None):
+        """The records another run may claim again (see ``ReminderSent.is_open_to_retry``)."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(status=ReminderSent.Status.FAILED)
+            | Q(status=ReminderSent.Status.CLAIMED, claimed_at__lt=at - STALE_REMINDER_CLAIM),
+            attempts__lt=MAX_REMINDER_ATTEMPTS,
+        )
+
+
+class ReminderSent(models.Model):
+    """The record that one reminder e-mail went out, or is going out, to a candidate.
+
+    One row per voucher and occasion (per booking for the sitting reminder),
+    which the constraints guarantee: a run *claims* a reminder by inserting its
+    row before sending, so of two runs or workers at once only one can send it
+    (``vouchers/services/reminders.py`` tells the whole protocol). A failed send
+    leaves the row ``failed`` and the next run takes it over and tries again.
+    """
+
+    class Occasion(models.TextChoices):
+        EXPIRY_30 = "expiry_30", _("Voucher unused, 30 days before expiry")
+        EXPIRY_7 = "expiry_7", _("Voucher unused, 7 days before expiry")
+        RETAKE_OPEN = "retake_open", _("Free retake available, after the result")
+        RETAKE_14 = "retake_14", _("Free retake not booked, 14 days before expiry")
+        SITTING_TOMORROW = "sitting_tomorrow", _("Sitting the next day")
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be tried again")
+
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("voucher")
+    )
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("booking"),
+        help_text=_("Set for the reminder of a sitting; empty for the voucher's own reminders."),
+    )
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("candidate"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = ReminderSentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            # Once per voucher and occasion (expiry, retake) ...
+            models.UniqueConstraint(
+                fields=["voucher", "occasion"],
+                condition=Q(booking__isnull=True),
+                name="reminder_once_per_voucher",
+            ),
+            # ... and once per booking for the sitting reminder.
+            models.UniqueConstraint(
+                fields=["voucher", "booking", "occasion"],
+                condition=Q(booking__isnull=False),
+                name="reminder_once_per_booking",
+            ),
+            # A booking is named exactly when the reminder is about a sitting, so no
+            # voucher reminder can slip past the first constraint with a booking set.
+            models.CheckConstraint(
+                condition=(
+                    Q(occasion="sitting_tomorrow", booking__isnull=False)
+                    | (~Q(occasion="sitting_tomorrow") & Q(booking__isnull=True))
+                ),
+                name="reminder_booking_only_for_sittings",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_occasion_display()} — {self.voucher.masked_number}"
+
+    def is_open_to_retry(self, *, at: datetime | None = None) -> bool:
+        """Return True if another run may claim this reminder again and send it.
+
+        That is a send that failed, or a claim left "being sent" for longer than
+        ``STALE_REMINDER_CLAIM`` (its worker died), while attempts remain. The
+        time is the real clock's: it measures how long a send has really taken.
+        """
+        at = at or timezone.now()
+        if self.attempts >= MAX_REMINDER_ATTEMPTS:
+            return False
+        if self.status == self.Status.FAILED:
+            return True
+        return self.status == self.Status.CLAIMED and self.claimed_at < at - STALE_REMINDER_CLAIM

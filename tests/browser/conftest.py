@@ -8,8 +8,12 @@ by ``CHROMIUM``. Without one they skip, and say so; with
 
 import os
 import shutil
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+
+from tests.factories import ExamFactory, SittingFactory, TestCenterFactory
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -71,3 +75,29 @@ def phone_page(browser, live_server):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def catalogue(db):
+    """An eligible exam, an ineligible one, and sittings in Berlin and Auckland."""
+    now = timezone.now()
+    berlin = TestCenterFactory(
+        name="Berlin Mitte Testing", city="Berlin", country="Germany", time_zone="Europe/Berlin"
+    )
+    auckland = TestCenterFactory(
+        name="Auckland Central Testing",
+        city="Auckland",
+        country="New Zealand",
+        time_zone="Pacific/Auckland",
+    )
+    sittings = [
+        SittingFactory(centre=centre, starts_at=now + timedelta(days=days, hours=hours), seats=4)
+        for centre in (berlin, auckland)
+        for days in (5, 8, 12)
+        for hours in (0, 5)
+    ]
+    return {
+        "exam": ExamFactory(number="070-483", title="Programming in C#"),
+        "ineligible": ExamFactory(number="074-343", title="Managing Projects", track="other"),
+        "sittings": sittings,
+    }

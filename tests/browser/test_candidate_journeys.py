@@ -7,44 +7,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import PASSWORD, sign_in
 from tests.factories import (
-    ExamFactory,
     RegisteredVoucherFactory,
     SittingFactory,
-    TestCenterFactory,
     UserFactory,
     VoucherFactory,
 )
 from vouchers import numbers, services
 from vouchers.models import Booking
-
-PASSWORD = "a sound passphrase 42"
-
-
-@pytest.fixture
-def catalogue(db):
-    """An eligible exam, an ineligible one, and sittings in Berlin and Auckland."""
-    now = timezone.now()
-    berlin = TestCenterFactory(
-        name="Berlin Mitte Testing", city="Berlin", country="Germany", time_zone="Europe/Berlin"
-    )
-    auckland = TestCenterFactory(
-        name="Auckland Central Testing",
-        city="Auckland",
-        country="New Zealand",
-        time_zone="Pacific/Auckland",
-    )
-    sittings = [
-        SittingFactory(centre=centre, starts_at=now + timedelta(days=days, hours=hours), seats=4)
-        for centre in (berlin, auckland)
-        for days in (5, 8, 12)
-        for hours in (0, 5)
-    ]
-    return {
-        "exam": ExamFactory(number="070-483", title="Programming in C#"),
-        "ineligible": ExamFactory(number="074-343", title="Managing Projects", track="other"),
-        "sittings": sittings,
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -54,14 +25,6 @@ def _links_point_at_the_live_server(settings, live_server):
 
 def link_in(message, path_part):
     return re.search(rf"https?://\S+{path_part}\S*", message.body).group(0)
-
-
-def sign_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My vouchers")).to_be_visible()
 
 
 def choose_first_sitting(page, country):

@@ -3,7 +3,7 @@
 Issue 7, item 1 (Languages).
 """
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tests.factories import ExamPackFactory, RegisteredVoucherFactory, SittingFactory
 from tests.portal.pages import ics_of, sent_to
-from vouchers import emails, services
+from vouchers import emails, services, tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,55 @@ def test_a_moved_booking_is_announced_in_the_candidates_language(
     (message,) = sent_to(candidate.email)
     assert message.subject.startswith("変更完了: 試験 070-483 は ")
     assert "試験を新しい試験日程に変更しました。" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "body"),
+    [
+        (
+            "en",
+            "Your Second Shot voucher expires on 30 June 2027",
+            "It expires on 30 June 2027, in 30 days.",
+        ),
+        (
+            "es",
+            "Su vale de Second Shot caduca el 30 de junio de 2027",
+            "Caduca el 30 de junio de 2027, dentro de 30 días.",
+        ),
+        (
+            "fr",
+            "Votre bon Second Shot expire le 30 juin 2027",
+            "Il expire le 30 juin 2027, dans 30 jours.",
+        ),
+        (
+            "de",
+            "Ihr Second-Shot-Gutschein läuft am 30. Juni 2027 ab",
+            "Er läuft in 30 Tagen ab, am 30. Juni 2027.",
+        ),
+        (
+            "ja",
+            "Second Shot のバウチャーの有効期限は2027年6月30日です",
+            "有効期限は2027年6月30日(あと 30 日)です。",
+        ),
+    ],
+)
+def test_a_reminder_is_in_the_candidates_language(
+    candidate, language, subject, body, django_capture_on_commit_callbacks
+):
+    """The daily job runs in English; each reminder reads in its candidate's language."""
+    candidate.language = language
+    candidate.save(update_fields=["language"])
+    RegisteredVoucherFactory(
+        registered_by=candidate,
+        registered_at=datetime(2026, 12, 1, tzinfo=UTC),
+        pack__expires_on=date(2027, 6, 30),
+        pack__exam_count=1,
+        pack__issued_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue_due_reminders(now=datetime(2027, 5, 31, 13, tzinfo=UTC))
+    (message,) = sent_to(candidate.email)
+    assert message.subject == subject
+    assert body in message.body
+    html = message.alternatives[0][0]
+    assert f'<html lang="{language}">' in html and body in html

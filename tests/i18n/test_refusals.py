@@ -11,11 +11,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import RegisteredVoucherFactory, SittingFactory, TestCenterFactory
+from tests.factories import (
+    RegisteredVoucherFactory,
+    SittingFactory,
+    TestCenterFactory,
+    local_datetime,
+)
 from tests.portal.pages import field_error, text
 from vouchers import numbers
 from vouchers.errors import MESSAGES, Refused
-from vouchers.templatetags.sittings import centre_time
+from vouchers.templatetags.sittings import centre_time, your_time
 
 EXPIRED = {
     "en": "This voucher expired on 14 March 2027.",
@@ -101,6 +106,43 @@ def test_a_sittings_time_is_written_the_active_languages_way(language, shown):
     sitting = SittingFactory(centre=tokyo, starts_at=start)
     with translation.override(language):
         assert centre_time(sitting) == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "A pack holds from 1 to 10,000 exams."),
+        ("es", "Un paquete contiene de 1 a 10\u00a0000 exámenes."),
+        ("fr", "Un lot contient de 1 à 10\u00a0000 examens."),
+        ("de", "Ein Paket enthält 1 bis 10.000 Prüfungen."),
+        ("ja", "パックの試験数は 1 から 10,000 までです。"),
+    ],
+)
+def test_the_largest_pack_is_written_with_the_languages_thousands(language, shown):
+    with translation.override(language):
+        assert Refused("bad_exam_count", most=10_000).message == shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "Monday 15 March, 04:00 JST"),
+        ("es", "lunes, 15 de marzo, 04:00 JST"),
+        ("fr", "lundi 15 mars, 04:00 JST"),
+        ("de", "Montag, 15. März, 04:00 JST"),
+        ("ja", "3月15日(月) 04:00 JST"),
+    ],
+)
+def test_the_candidates_own_time_on_another_day_is_written_the_languages_way(language, shown):
+    """SS-9: 20:00 in Berlin is the next morning in Tokyo; the day is in the reader's words."""
+    berlin = TestCenterFactory(time_zone="Europe/Berlin", country="Germany", city="Berlin")
+    sitting = SittingFactory(
+        centre=berlin, starts_at=local_datetime("Europe/Berlin", 2027, 3, 14, 20)
+    )
+    with translation.override(language):
+        assert your_time(sitting, "Asia/Tokyo") == shown
+        assert your_time(sitting, "Europe/Paris") == ""  # the same clock: nothing added
 
 
 @pytest.mark.django_db

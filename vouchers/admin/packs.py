@@ -24,18 +24,25 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_widgets import SafeAutocompleteMixin
+from secondshot.validators import validate_within_reach
 
 from .. import services
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
-from ..models import Customer, ExamPack, Voucher
+from ..models import MAX_PACK_SIZE, Customer, ExamPack, Voucher
 from ..usage import with_pack_usage
 from . import handover
 from .confirm import ask_then_apply
 from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 # Where on the issue form a refusal belongs; None is the top of the form.
-REFUSAL_FIELDS = {"bad_exam_count": "exam_count", "expiry_in_past": "expires_on"}
+REFUSAL_FIELDS = {
+    "bad_exam_count": "exam_count",
+    "expiry_in_past": "expires_on",
+    "expiry_too_far": "expires_on",
+    "negative_price": "list_price",
+}
 
 
 class IssuePackForm(forms.ModelForm):
@@ -58,6 +65,24 @@ class IssuePackForm(forms.ModelForm):
             ),
             "currency": _("Three letters, such as USD or EUR."),
         }
+
+    # The same bounds as ``issue_pack``, answered next to the field before it runs.
+    def clean_exam_count(self):
+        count = self.cleaned_data["exam_count"]
+        if count is not None and not 1 <= count <= MAX_PACK_SIZE:
+            raise forms.ValidationError(Refused("bad_exam_count", most=MAX_PACK_SIZE).message)
+        return count
+
+    def clean_list_price(self):
+        price = self.cleaned_data["list_price"]
+        if price is not None and price < 0:
+            raise forms.ValidationError(Refused("negative_price").message)
+        return price
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        validate_within_reach(expires_on)
+        return expires_on
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
@@ -117,7 +142,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExamPack)
-class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
+class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScopedAdmin):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
     add_fieldsets = [

@@ -10,13 +10,15 @@ import csv
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from secondshot.admin_widgets import SafeAutocompleteSelect
 
 from ..clock import anywhere_on_earth_date
 from ..models import Customer, ExamPack
@@ -28,7 +30,7 @@ class ReportFilterForm(forms.Form):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(),
         required=False,
-        widget=AutocompleteSelect(ExamPack._meta.get_field("customer"), admin.site),
+        widget=SafeAutocompleteSelect(ExamPack._meta.get_field("customer"), admin.site),
         label=_("Customer"),
         help_text=_("All your customers when empty."),
     )

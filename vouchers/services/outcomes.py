@@ -1,10 +1,12 @@
 """Recording what happened at a sitting: passed, failed or no-show (SS-1, SS-10)."""
 
 from datetime import datetime
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
-from .. import audit, locking
+from .. import audit, locking, tasks
 from ..errors import Refused
 from ..models import Booking, Voucher, VoucherEvent
 
@@ -17,7 +19,7 @@ def record_outcome(
     Recording the same outcome again changes nothing (so a results file can be
     imported twice); a different outcome over a recorded one is refused.
     A failed or no-show first attempt on a Second Shot voucher opens its free
-    retake (SS-1).
+    retake (SS-1); once that is committed, the reminder that says so is enqueued.
     """
     now = now or timezone.now()
     if outcome not in Booking.Outcome.values:
@@ -55,4 +57,9 @@ def record_outcome(
             outcome=outcome.value,
             attempt=booking.attempt,
         )
+        if outcome in Booking.NOT_PASSED and booking.attempt == Booking.Attempt.FIRST:
+            # The task itself checks the voucher has a retake (a Second Shot pack).
+            transaction.on_commit(
+                partial(tasks.enqueue_retake_reminder, voucher.pk, now=now), robust=True
+            )
     return booking

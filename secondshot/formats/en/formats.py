@@ -2,6 +2,7 @@
 DAY_FORMAT = "j F Y"
 DAY_MONTH_FORMAT = "j F"
 SITTING_FORMAT = "l j F Y, H:i"
+SITTING_NO_YEAR_FORMAT = "l j F, H:i"  # "Monday 29 March, 01:00"
 SITTING_SHORT_FORMAT = "j F Y H:i"
 SITTING_IN_TEXT_FORMAT = r"d F Y \a\t H:i"
 STAFF_SITTING_FORMAT = "d M Y H:i"

@@ -2,6 +2,7 @@
 DAY_FORMAT = r"j \d\e F \d\e Y"
 DAY_MONTH_FORMAT = r"j \d\e F"
 SITTING_FORMAT = r"l, j \d\e F \d\e Y, H:i"
+SITTING_NO_YEAR_FORMAT = r"l, j \d\e F, H:i"  # "lunes, 29 de marzo, 01:00"
 SITTING_SHORT_FORMAT = r"j \d\e F \d\e Y H:i"
 SITTING_IN_TEXT_FORMAT = r"j \d\e F \d\e Y, \a \l\a\s H:i"
 STAFF_SITTING_FORMAT = "d/m/Y H:i"

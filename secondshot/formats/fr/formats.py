@@ -2,6 +2,7 @@
 DAY_FORMAT = "j F Y"
 DAY_MONTH_FORMAT = "j F"
 SITTING_FORMAT = "l j F Y, H:i"
+SITTING_NO_YEAR_FORMAT = "l j F, H:i"  # "lundi 29 mars, 01:00"
 SITTING_SHORT_FORMAT = "j F Y H:i"
 SITTING_IN_TEXT_FORMAT = r"j F Y \à H:i"
 STAFF_SITTING_FORMAT = "d/m/Y H:i"

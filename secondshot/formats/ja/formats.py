@@ -2,6 +2,7 @@
 DAY_FORMAT = "Y年n月j日"
 DAY_MONTH_FORMAT = "n月j日"
 SITTING_FORMAT = "Y年n月j日(D) H:i"
+SITTING_NO_YEAR_FORMAT = "n月j日(D) H:i"  # "3月29日(月) 01:00"
 SITTING_SHORT_FORMAT = "Y年n月j日 H:i"
 SITTING_IN_TEXT_FORMAT = "Y年n月j日 H:i"
 STAFF_SITTING_FORMAT = "Y/m/d H:i"

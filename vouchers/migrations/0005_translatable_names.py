@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('exams', '0002_translatable_names'),
-        ('vouchers', '0002_audit_append_only'),
+        ('vouchers', '0004_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

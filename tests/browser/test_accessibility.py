@@ -1,0 +1,172 @@
+"""WCAG 2.2 AA on the candidate pages (axe-core), and the booking flow by keyboard alone."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.helpers import PASSWORD, sign_in
+from tests.factories import RegisteredVoucherFactory, UserFactory, VoucherFactory
+from vouchers import services
+from vouchers.tokens import make_recovery_token
+
+AXE = Axe()
+WCAG_22_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    }
+}
+SIGNED_OUT = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/nowhere/",
+]
+
+
+def signed_in_pages(voucher, booking, exam, sitting):
+    return [
+        "/vouchers/",
+        "/vouchers/register/",
+        "/results/",
+        "/accounts/",
+        f"/vouchers/{voucher.pk}/",
+        f"/vouchers/{voucher.pk}/book/",
+        f"/vouchers/{voucher.pk}/book/?q=074-343",
+        f"/bookings/{booking.pk}/",
+        f"/bookings/{booking.pk}/cancel/",
+        f"/bookings/{booking.pk}/move/?country=Germany",
+        f"/bookings/{booking.pk}/move/{sitting.pk}/",
+        f"/recover/{make_recovery_token(booking.voucher)}/",
+    ]
+
+
+def serious_violations(page):
+    results = AXE.run(page, options=WCAG_22_AA)
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} — "
+        f"{[node['target'] for node in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, language, width):
+    candidate = UserFactory(password=PASSWORD, email_verified_at=timezone.now(), language=language)
+    fresh = RegisteredVoucherFactory(registered_by=candidate)
+    booked = RegisteredVoucherFactory(registered_by=candidate)
+    exam, sitting = catalogue["exam"], catalogue["sittings"][0]
+    booking = services.book_sitting(
+        candidate=candidate, voucher=booked, exam=exam, sitting=catalogue["sittings"][1]
+    )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    found = []
+    for path in SIGNED_OUT:
+        page.goto(path)
+        found += serious_violations(page)
+    sign_in(page, candidate.email, language=language)
+    pages = signed_in_pages(fresh, booking, exam, sitting)
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&country=Germany")
+    pages.append(f"/vouchers/{fresh.pk}/book/{sitting.pk}/?exam={exam.pk}")
+    for path in pages:
+        page.goto(path)
+        found += serious_violations(page)
+    context.close()
+    print(
+        f"\naxe ({language}, {width}px): {len(SIGNED_OUT) + len(pages)} pages, {len(found)} serious"
+    )
+    assert found == []
+
+
+def press_tab_until(page, matches, limit=60):
+    """Tab forward until the focused element's accessible text matches; fail if never.
+
+    The element focused already (``autofocus``) counts without a Tab.
+    """
+    for presses in range(limit):
+        if presses:
+            page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " if (!e || e === document.body || e.id === 'main') return '';"
+            " return (e.innerText || e.value || e.getAttribute('aria-label') || '')"
+            " + ' ' + (e.labels && e.labels[0] ? e.labels[0].innerText : ''); }"
+        )
+        if re.search(matches, focused):
+            return
+    raise AssertionError(f"no focusable element matching {matches!r} by keyboard")
+
+
+def test_the_booking_flow_works_with_the_keyboard_alone(browser, live_server, catalogue):
+    candidate = UserFactory(password=PASSWORD, email_verified_at=timezone.now())
+    voucher = VoucherFactory()
+    voucher.registered_by, voucher.registered_at = candidate, timezone.now()
+    voucher.save()
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    keys = page.keyboard
+
+    page.goto("/accounts/login/")
+    press_tab_until(page, "E-mail address")
+    keys.type(candidate.email)
+    press_tab_until(page, "Password")
+    keys.type(PASSWORD)
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("heading", name="My vouchers")).to_be_visible()
+
+    press_tab_until(page, "Book your exam")
+    with page.expect_navigation():
+        keys.press("Enter")
+    press_tab_until(page, "Exam number or title")
+    keys.type("483")
+    with page.expect_navigation():
+        keys.press("Enter")
+    press_tab_until(page, "070-483")
+    with page.expect_navigation():
+        keys.press("Enter")
+    press_tab_until(page, "Country")
+    keys.type("Germany")
+    press_tab_until(page, "Show sittings")
+    with page.expect_navigation():
+        keys.press("Enter")
+    press_tab_until(page, r"^Choose|Choose ")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("heading", name="Check and confirm your booking")).to_be_visible()
+    press_tab_until(page, "Confirm booking")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_text("Your exam is booked.")).to_be_visible()
+    assert candidate.bookings.filter(
+        status="scheduled", sitting__centre__country="Germany"
+    ).exists()
+    context.close()
+
+
+def test_focus_is_visible_and_the_skip_link_leads_to_the_content(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _sittings_ahead(catalogue):
+    """The catalogue's sittings start days ahead, well before any voucher's expiry."""
+    assert all(s.starts_at > timezone.now() + timedelta(days=1) for s in catalogue["sittings"])
