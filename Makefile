@@ -13,16 +13,20 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && \
 	{ command -v $$p; break; }; done)
 
-.PHONY: run test lint serve migrate demo bench clean
+.PHONY: run test lint serve migrate demo catalogues bench clean
 
-run: $(VENV)/.installed migrate demo serve
+run: $(VENV)/.installed catalogues migrate demo serve
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed catalogues lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The .mo files are built from the committed .po files with polib: no gettext needed.
+catalogues: $(VENV)/.installed
+	$(BIN)/python manage.py compile_catalogues --verbosity 0
 
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
@@ -30,7 +34,7 @@ migrate: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py seed_demo
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed catalogues
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (back office: /admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

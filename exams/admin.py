@@ -5,12 +5,19 @@ named, and stored in UTC (SS-9). ``seats_taken`` belongs to the booking
 workflows: no form shows it as a field, and saving a sitting never writes it.
 """
 
+from datetime import UTC
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
@@ -50,11 +57,11 @@ class TestCenterAdmin(admin.ModelAdmin):
 class WhenFilter(admin.SimpleListFilter):
     """Upcoming sittings unless asked otherwise: the ones an administrator plans."""
 
-    title = "when"
+    title = _("when")
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
-        return [("upcoming", "Upcoming"), ("past", "Started or past"), ("all", "All")]
+        return [("upcoming", _("Upcoming")), ("past", _("Started or past")), ("all", _("All"))]
 
     def choices(self, changelist):
         chosen = self.value() or "upcoming"
@@ -75,7 +82,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sitting)
-class SittingAdmin(admin.ModelAdmin):
+class SittingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = SittingForm
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]
@@ -87,16 +94,20 @@ class SittingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "centre__name"]
 
-    @admin.display(description="starts (centre's local time)", ordering="starts_at")
+    @admin.display(description=_("starts (centre's local time)"), ordering="starts_at")
     def local_start_display(self, sitting):
         start = sitting.local_start()
-        return f"{start:%a %d %b %Y %H:%M} {start.tzname()} ({sitting.centre.time_zone})"
+        when = date_format(start, "STAFF_WEEKDAY_SITTING_FORMAT")
+        return f"{when} {start.tzname()} ({sitting.centre.time_zone})"
 
-    @admin.display(description="starts (UTC)")
+    @admin.display(description=_("starts (UTC)"))
     def starts_at_utc(self, sitting):
-        return f"{sitting.starts_at:%a %d %b %Y %H:%M} UTC" if sitting.starts_at else "—"
+        if not sitting.starts_at:
+            return "—"
+        utc = sitting.starts_at.astimezone(UTC)
+        return f"{date_format(utc, 'STAFF_WEEKDAY_SITTING_FORMAT')} UTC"
 
-    @admin.display(description="free seats")
+    @admin.display(description=_("free seats"))
     def free_seats(self, sitting):
         return sitting.free_seats
 
@@ -139,37 +150,63 @@ class SittingAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Create a series of sittings",
+            "title": _("Create a series of sittings"),
             "form": form,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/exams/sitting/series.html", context)
 
     def _tell_series(self, request, report, centre) -> None:
-        skipped = [
-            f"{report.already_there} already existed" if report.already_there else "",
-            f"{report.in_the_past} would have been in the past" if report.in_the_past else "",
-        ]
-        skipped = " and ".join(filter(None, skipped))
+        params = {
+            "created": report.created,
+            "centre": centre,
+            "existed": report.already_there,
+            "past": report.in_the_past,
+        }
+        if report.already_there and report.in_the_past:
+            told = gettext(
+                "Created %(created)s sittings at %(centre)s. Skipped: %(existed)s already "
+                "existed and %(past)s would have been in the past."
+            )
+        elif report.already_there:
+            told = gettext(
+                "Created %(created)s sittings at %(centre)s. Skipped: %(existed)s already existed."
+            )
+        elif report.in_the_past:
+            told = gettext(
+                "Created %(created)s sittings at %(centre)s. Skipped: %(past)s would have "
+                "been in the past."
+            )
+        else:
+            told = gettext("Created %(created)s sittings at %(centre)s.")
         self.message_user(
             request,
-            f"Created {report.created} sittings at {centre}."
-            + (f" Skipped: {skipped}." if skipped else ""),
+            told % params,
             messages.SUCCESS if report.created else messages.WARNING,
         )
         if report.skipped_by_the_clock:
-            times = ", ".join(f"{t:%a %d %b %Y %H:%M}" for t in report.skipped_by_the_clock)
+            times = ", ".join(
+                date_format(t, "STAFF_WEEKDAY_SITTING_FORMAT") for t in report.skipped_by_the_clock
+            )
             self.message_user(
                 request,
-                f"Not created, because the clocks in {centre.time_zone} skip these local "
-                f"times (summer time begins): {times}.",
+                gettext(
+                    "Not created, because the clocks in %(zone)s skip these local "
+                    "times (summer time begins): %(times)s."
+                )
+                % {"zone": centre.time_zone, "times": times},
                 messages.WARNING,
             )
         if report.first_of_two:
-            times = ", ".join(f"{t:%a %d %b %Y %H:%M}" for t in report.first_of_two)
+            times = ", ".join(
+                date_format(t, "STAFF_WEEKDAY_SITTING_FORMAT") for t in report.first_of_two
+            )
             self.message_user(
                 request,
-                f"These local times happen twice in {centre.time_zone} (summer time ends); "
-                f"the sittings are at the first of the two: {times}.",
+                gettext(
+                    "These local times happen twice in %(zone)s (summer time ends); "
+                    "the sittings are at the first of the two: %(times)s."
+                )
+                % {"zone": centre.time_zone, "times": times},
                 messages.INFO,
             )

@@ -5,30 +5,30 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from secondshot.admin_widgets import SafeAutocompleteSelect
+from secondshot.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
 from .services import local_to_utc
 
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
+# 0 is Monday, as date.weekday() counts; Django's names, translated.
+WEEKDAYS = sorted(WEEKDAY_NAMES.items())
 # A year of sittings at most in one go: enough for any plan, and a typo in a
 # date cannot create thousands of sittings.
 LONGEST_SERIES = timedelta(days=366)
 
 
 def _clock_skips(day, at, centre) -> str:
-    return (
-        f"{at:%H:%M} on {day:%d %B %Y} does not exist in {centre.time_zone}: the clocks "
-        "skip that hour. Choose another time."
-    )
+    return gettext(
+        "%(time)s on %(day)s does not exist in %(zone)s: the clocks skip that hour. "
+        "Choose another time."
+    ) % {"time": f"{at:%H:%M}", "day": date_format(day, "DAY_FORMAT"), "zone": centre.time_zone}
 
 
 class SittingForm(forms.ModelForm):
@@ -40,11 +40,13 @@ class SittingForm(forms.ModelForm):
     booking arriving at the same moment cannot slip past.
     """
 
-    local_date = forms.DateField(label="date", widget=AdminDateWidget)
+    local_date = forms.DateField(
+        label=_("date"), widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     local_time = forms.TimeField(
-        label="start time",
+        label=_("start time"),
         widget=AdminTimeWidget(format="%H:%M"),
-        help_text="At the test centre, in its own time zone. Stored in UTC.",
+        help_text=_("At the test centre, in its own time zone. Stored in UTC."),
     )
 
     class Meta:
@@ -57,9 +59,9 @@ class SittingForm(forms.ModelForm):
             start = self.instance.local_start()
             self.initial.setdefault("local_date", start.date())
             self.initial.setdefault("local_time", start.time().replace(second=0, microsecond=0))
-            self.fields[
-                "local_time"
-            ].help_text = f"At the test centre ({self.instance.centre.time_zone}). Stored in UTC."
+            self.fields["local_time"].help_text = gettext(
+                "At the test centre (%(zone)s). Stored in UTC."
+            ) % {"zone": self.instance.centre.time_zone}
 
     def clean(self):
         cleaned = super().clean()
@@ -76,7 +78,9 @@ class SittingForm(forms.ModelForm):
         self.instance.starts_at = starts_at
         others = Sitting.objects.filter(centre=centre, starts_at=starts_at)
         if others.exclude(pk=self.instance.pk).exists():
-            self.add_error("local_time", "This centre already has a sitting starting then.")
+            self.add_error(
+                "local_time", gettext("This centre already has a sitting starting then.")
+            )
         if self.instance.pk:
             self._check_against_bookings(cleaned, centre, starts_at)
         return cleaned
@@ -95,14 +99,26 @@ class SittingForm(forms.ModelForm):
         if seats is not None and seats < seats_taken:
             self.add_error(
                 "seats",
-                f"{seats_taken} seats are already taken at this sitting, so it needs at "
-                f"least {seats_taken}.",
+                ngettext(
+                    "%(taken)s seat is already taken at this sitting, so it needs at "
+                    "least %(taken)s.",
+                    "%(taken)s seats are already taken at this sitting, so it needs at "
+                    "least %(taken)s.",
+                    seats_taken,
+                )
+                % {"taken": seats_taken},
             )
         if (centre.pk, starts_at) != (stored_centre_id, stored_start):
             self.add_error(
                 None,
-                f"Candidates are booked on this sitting ({seats_taken} seats taken), so its "
-                "centre and start time cannot change. Create a new sitting instead.",
+                ngettext(
+                    "Candidates are booked on this sitting (%(taken)s seat taken), so its "
+                    "centre and start time cannot change. Create a new sitting instead.",
+                    "Candidates are booked on this sitting (%(taken)s seats taken), so its "
+                    "centre and start time cannot change. Create a new sitting instead.",
+                    seats_taken,
+                )
+                % {"taken": seats_taken},
             )
 
 
@@ -111,28 +127,39 @@ class SittingSeriesForm(forms.Form):
 
     centre = forms.ModelChoiceField(
         queryset=TestCenter.objects.all(),
-        label="test centre",
-        widget=AutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
+        label=_("test centre"),
+        widget=SafeAutocompleteSelect(Sitting._meta.get_field("centre"), admin.site),
     )
-    first_day = forms.DateField(label="from", widget=AdminDateWidget)
+    first_day = forms.DateField(
+        label=_("from"), widget=AdminDateWidget, validators=[validate_within_reach]
+    )
     last_day = forms.DateField(
-        label="until",
+        label=_("until"),
         required=False,
         widget=AdminDateWidget,
-        help_text="The last day, included. Or give a number of weeks instead.",
+        validators=[validate_within_reach],
+        help_text=_("The last day, included. Or give a number of weeks instead."),
     )
     weeks = forms.IntegerField(
-        required=False, min_value=1, max_value=52, help_text="Instead of a last day."
+        label=_("Weeks"),
+        required=False,
+        min_value=1,
+        max_value=52,
+        help_text=_("Instead of a last day."),
     )
     weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4]
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[0, 1, 2, 3, 4],
     )
     local_times = forms.CharField(
-        label="start times",
+        label=_("start times"),
         initial="09:00, 14:00",
-        help_text="Local times at the centre, 24-hour clock, separated by commas.",
+        help_text=_("Local times at the centre, 24-hour clock, separated by commas."),
     )
-    seats = forms.IntegerField(min_value=1, max_value=1000)
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1000)
 
     def clean_local_times(self) -> list[time]:
         text = self.cleaned_data["local_times"]
@@ -142,10 +169,11 @@ class SittingSeriesForm(forms.Form):
                 times.append(datetime.strptime(part, "%H:%M").time())
             except ValueError:
                 raise forms.ValidationError(
-                    f"“{part}” is not a time. Write times like 09:00, 14:00."
+                    gettext("“%(part)s” is not a time. Write times like 09:00, 14:00.")
+                    % {"part": part}
                 ) from None
         if not times:
-            raise forms.ValidationError("Give at least one start time, such as 09:00.")
+            raise forms.ValidationError(gettext("Give at least one start time, such as 09:00."))
         return sorted(set(times))
 
     def clean(self):
@@ -154,12 +182,12 @@ class SittingSeriesForm(forms.Form):
         if first is None or "last_day" in self.errors or "weeks" in self.errors:
             return cleaned
         if (last is None) == (weeks is None):
-            raise forms.ValidationError("Give either the last day or a number of weeks.")
+            raise forms.ValidationError(gettext("Give either the last day or a number of weeks."))
         if last is None:
             last = first + timedelta(weeks=weeks, days=-1)
         if last < first:
-            self.add_error("last_day", "The last day comes before the first.")
+            self.add_error("last_day", gettext("The last day comes before the first."))
         elif last - first >= LONGEST_SERIES:
-            self.add_error("last_day", "A series can cover a year at most.")
+            self.add_error("last_day", gettext("A series can cover a year at most."))
         cleaned["last_day"] = last
         return cleaned

@@ -10,30 +10,35 @@ from datetime import datetime
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from secondshot.validators import validate_time_zone  # noqa: F401 - migrations name it here
 
 
 class Exam(models.Model):
     class Track(models.TextChoices):
-        IT_PROFESSIONAL = "it_pro", "IT professional"
-        DEVELOPER = "developer", "Developer"
-        ACADEMIC = "academic", "Academic"
-        OTHER = "other", "Other"
+        IT_PROFESSIONAL = "it_pro", _("IT professional")
+        DEVELOPER = "developer", _("Developer")
+        ACADEMIC = "academic", _("Academic")
+        OTHER = "other", _("Other")
 
     number = models.CharField(
+        _("number"),
         max_length=7,
         unique=True,
-        validators=[RegexValidator(r"^\d{3}-\d{3}$", "An exam number looks like 070-483.")],
-        help_text="Such as 070-483.",
+        validators=[RegexValidator(r"^\d{3}-\d{3}$", _("An exam number looks like 070-483."))],
+        help_text=_("Such as 070-483."),
     )
-    title = models.CharField(max_length=200)
-    track = models.CharField(max_length=20, choices=Track.choices)
+    title = models.CharField(_("title"), max_length=200)
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices)
     is_active = models.BooleanField(
-        "offered", default=True, help_text="Retired exams can no longer be booked."
+        _("offered"), default=True, help_text=_("Retired exams can no longer be booked.")
     )
 
     class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
         ordering = ["number"]
 
     def __str__(self):
@@ -43,18 +48,26 @@ class Exam(models.Model):
 class TestCenter(models.Model):
     __test__ = False  # not a pytest test class, despite the name
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     site_id = models.CharField(
-        "site id", max_length=20, unique=True, help_text="The test provider's id for the centre."
+        _("site id"),
+        max_length=20,
+        unique=True,
+        help_text=_("The test provider's id for the centre."),
     )
-    country = models.CharField(max_length=100)
-    city = models.CharField(max_length=100)
-    address = models.CharField(max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    address = models.CharField(_("address"), max_length=300, blank=True)
     time_zone = models.CharField(
-        max_length=64, validators=[validate_time_zone], help_text="IANA name, such as Asia/Tokyo."
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as Asia/Tokyo."),
     )
 
     class Meta:
+        verbose_name = _("test center")
+        verbose_name_plural = _("test centers")
         ordering = ["country", "city", "name"]
         indexes = [models.Index(fields=["country", "city"])]
 
@@ -74,12 +87,18 @@ class Sitting(models.Model):
     bug in Python let one through.
     """
 
-    centre = models.ForeignKey(TestCenter, on_delete=models.PROTECT, related_name="sittings")
-    starts_at = models.DateTimeField(help_text="Stored in UTC; shown in the centre's time zone.")
-    seats = models.PositiveIntegerField()
-    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    centre = models.ForeignKey(
+        TestCenter, on_delete=models.PROTECT, related_name="sittings", verbose_name=_("centre")
+    )
+    starts_at = models.DateTimeField(
+        _("starts at"), help_text=_("Stored in UTC; shown in the centre's time zone.")
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
 
     class Meta:
+        verbose_name = _("sitting")
+        verbose_name_plural = _("sittings")
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["centre", "starts_at"], name="sitting_unique_start"),
@@ -90,7 +109,8 @@ class Sitting(models.Model):
         indexes = [models.Index(fields=["starts_at", "centre"])]
 
     def __str__(self):
-        return f"{self.centre} — {self.local_start():%d %b %Y %H:%M} {self.local_start().tzname()}"
+        start = self.local_start()
+        return f"{self.centre} — {date_format(start, 'STAFF_SITTING_FORMAT')} {start.tzname()}"
 
     def save(self, *args, **kwargs):
         # seats_taken is kept by the booking workflows with atomic UPDATEs; saving

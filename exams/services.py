@@ -21,7 +21,10 @@ from .models import Sitting, TestCenter
 def local_to_utc(day: date, at: time, zone) -> datetime | None:
     """Return the UTC moment of a wall-clock time in the zone, or None if the clocks skip it."""
     local = datetime.combine(day, at, tzinfo=zone)
-    moment = local.astimezone(UTC)
+    try:
+        moment = local.astimezone(UTC)
+    except OverflowError:  # the first or last hours of the calendar
+        return None
     if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None
     return moment

@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from .models import User
 
@@ -35,12 +38,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "legal_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personal details", {"fields": ["legal_name"]}),
+        (_("Personal details"), {"fields": ["legal_name", "language"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -51,7 +54,7 @@ class UserAdmin(BaseUserAdmin):
 
     candidate_fieldsets = [
         (None, {"fields": ["email", "legal_name", "is_active", "vouchers"]}),
-        ("Important dates", {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
     ]
 
     def get_queryset(self, request):
@@ -74,9 +77,17 @@ class UserAdmin(BaseUserAdmin):
     def get_list_filter(self, request):
         return self.list_filter if request.user.is_superuser else ["is_active"]
 
-    @admin.display(description="vouchers")
+    @admin.display(description=_("vouchers"))
     def vouchers(self, user):
         if user.is_staff:
             return "—"
         url = reverse("admin:vouchers_voucher_changelist")
-        return format_html('<a href="{}?registered_by__id__exact={}">vouchers</a>', url, user.pk)
+        return format_html(
+            '<a href="{}?registered_by__id__exact={}">{}</a>', url, user.pk, gettext("vouchers")
+        )
+
+
+# The database task queue's results are for whoever runs the workers, not for any
+# staff role; whether a reminder went out is recorded in ReminderSent.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

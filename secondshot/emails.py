@@ -1,23 +1,43 @@
 """Account e-mails: verification, and the notice sent when someone signs up with an
-address that already has an account (so the sign-up page reveals nothing)."""
+address that already has an account (so the sign-up page reveals nothing).
+
+Every e-mail of the portal goes out through ``send_templated``, in the language
+of its reader: a person's e-mails in the language kept on their account.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from .tokens import email_verification_token
 
 
-def send_templated(*, to: str, subject: str, template: str, context: dict, attachments=()):
-    """Send ``<template>.txt`` with ``<template>.html`` as its alternative."""
+def send_templated(
+    *,
+    to: str,
+    language: str | None,
+    subject,
+    template: str,
+    context: dict,
+    attachments=(),
+):
+    """Send ``<template>.txt`` with ``<template>.html`` as its alternative, in ``language``.
+
+    ``language`` is the reader's (``user.language``); None keeps the active one,
+    for a reader without an account. ``subject`` may be lazy: it is translated
+    here, with the bodies. Attachments are passed as they are.
+    """
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{template}.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    with translation.override(language or translation.get_language()):
+        message = EmailMultiAlternatives(
+            subject=str(subject), body=render_to_string(f"{template}.txt", context), to=[to]
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
@@ -37,7 +57,8 @@ def verification_url(user) -> str:
 def send_verification(user) -> None:
     send_templated(
         to=user.email,
-        subject="Confirm your e-mail address for Second Shot",
+        language=user.language,
+        subject=_("Confirm your e-mail address for Second Shot"),
         template="accounts/email/verify",
         context={"user": user, "verification_url": verification_url(user)},
     )
@@ -46,7 +67,8 @@ def send_verification(user) -> None:
 def send_already_registered(user) -> None:
     send_templated(
         to=user.email,
-        subject="You already have a Second Shot account",
+        language=user.language,
+        subject=_("You already have a Second Shot account"),
         template="accounts/email/already_registered",
         context={
             "user": user,

@@ -1,4 +1,4 @@
-"""Turn a database that is busy or briefly gone into a page a person understands.
+"""The portal's own middleware: the signed-in person's language, and a busy database.
 
 A workflow runs in one transaction, so when the database fails part-way
 (a lock not had in time, a connection cut) nothing was written: the person is
@@ -7,8 +7,11 @@ told to try again, with HTTP 503 and Retry-After, instead of a server error.
 
 import logging
 
+from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +31,62 @@ class DatabaseTroubleMiddleware:
         response = render(request, "busy.html", status=503)
         response["Retry-After"] = "5"
         return response
+
+
+class AccountLanguageMiddleware:
+    """Keep the language cookie in line with the language kept on the signed-in account.
+
+    ``LocaleMiddleware`` speaks the language of the cookie (else the browser's);
+    this brings the cookie in line with the account once the request has read
+    the account anyway: at sign-in (``remember_account_language``), and on any
+    page that loaded the signed-in user, from the next page on. So the account's
+    language follows the person to every browser they sign in on, and stays
+    after they sign out. It never queries the database itself: a request the
+    database fails stays the view's to answer (``DatabaseTroubleMiddleware``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, "account_language", None) or _loaded_account_language(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            set_language_cookie(response, language)
+        return response
+
+
+def _loaded_account_language(request) -> str | None:
+    """Return the signed-in person's language if the request already loaded them, else None."""
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            return None
+        user = user._wrapped
+    if user is None or not user.is_authenticated:
+        return None
+    language = getattr(user, "language", "")
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+def remember_account_language(sender, request, user, **kwargs):
+    """On signing in, speak the account's language from this response on (``user_logged_in``)."""
+    language = getattr(user, "language", "")
+    if request is not None and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        request.account_language = language
+
+
+def set_language_cookie(response, language: str) -> None:
+    """Set the cookie ``LocaleMiddleware`` reads, as Django's ``set_language`` view does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

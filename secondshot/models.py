@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_time_zone
 
@@ -50,37 +51,38 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     legal_name = models.CharField(
-        "legal name",
+        _("legal name"),
         max_length=200,
         blank=True,
-        help_text="Your full name exactly as printed on your ID; the test centre checks it.",
+        help_text=_("Your full name exactly as printed on your ID; the test centre checks it."),
     )
 
+    # Each language by its own name ("Deutsch"), as language pickers show them.
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="Pages and e-mails are in this language.",
+        help_text=_("Pages and e-mails are in this language."),
     )
     time_zone = models.CharField(
-        "your time zone",
+        _("your time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Sitting times are also shown in it when it differs from the test centre's.",
+        help_text=_("Sitting times are also shown in it when it differs from the test centre's."),
     )
     reminders_enabled = models.BooleanField(
-        "e-mail reminders",
+        _("e-mail reminders"),
         default=True,
-        help_text=(
+        help_text=_(
             "Reminders before a voucher expires, a free retake goes unused or a sitting is near."
         ),
     )
     email_verified_at = models.DateTimeField(
-        "e-mail verified", null=True, blank=True, editable=False
+        _("e-mail verified"), null=True, blank=True, editable=False
     )
 
     USERNAME_FIELD = "email"
@@ -90,6 +92,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),

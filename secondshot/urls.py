@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .forms import PasswordResetForm
 
-admin.site.site_header = "Second Shot back office"
-admin.site.site_title = "Second Shot back office"
-admin.site.index_title = "Back office"
+admin.site.site_header = _("Second Shot back office")
+admin.site.site_title = _("Second Shot back office")
+admin.site.index_title = _("Back office")
 
 accounts = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
@@ -31,6 +33,7 @@ accounts = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             html_email_template_name="accounts/email/password_reset.html",
@@ -63,6 +66,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts)),
+    # Django's set_language (what django.conf.urls.i18n holds), wrapped to keep a
+    # signed-in person's choice on their account.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("vouchers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -13,11 +14,18 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import (
+    check_for_language,
+    get_language,
+    get_supported_language_variant,
+)
+from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, UpdateView
+from django.views.i18n import set_language as django_set_language
 
 from . import emails, ratelimit
-from .forms import SignInForm, SignUpForm
+from .forms import AccountSettingsForm, SignInForm, SignUpForm
 from .throttling import too_many_attempts
 from .tokens import email_verification_token
 
@@ -51,6 +59,8 @@ class SignUpView(FormView):
         if existing is not None:
             transaction.on_commit(partial(emails.send_already_registered, existing), robust=True)
         else:
+            # The new account keeps the language the person signed up in.
+            form.instance.language = get_supported_language_variant(get_language())
             try:
                 with transaction.atomic():
                     user = form.save()
@@ -69,6 +79,26 @@ class SignUpDoneView(TemplateView):
         return super().get_context_data(email=self.request.session.get("signup_email"), **kwargs)
 
 
+def set_language(request):
+    """Django's ``set_language`` (cookie and redirect), and the choice kept on the account.
+
+    A signed-in person's language is then theirs on every browser and in
+    every e-mail (``AccountLanguageMiddleware``).
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+        and request.user.language != language
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
 class VerifyEmailView(View):
     """Open the verification link: the address is confirmed and the link dies."""
 
@@ -82,22 +112,37 @@ class VerifyEmailView(View):
             return render(request, "accounts/verify_failed.html", status=400)
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
         return redirect("portal:dashboard" if request.user.is_authenticated else "login")
 
 
 class ResendVerificationView(LoginRequiredMixin, View):
     def post(self, request):
         if request.user.has_verified_email():
-            messages.info(request, "Your e-mail address is already confirmed.")
+            messages.info(request, _("Your e-mail address is already confirmed."))
         else:
             emails.send_verification(request.user)
-            messages.info(request, f"We sent a new confirmation link to {request.user.email}.")
+            messages.info(
+                request,
+                _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email},
+            )
         return redirect("portal:dashboard")
 
 
-class AccountView(LoginRequiredMixin, TemplateView):
+class AccountView(LoginRequiredMixin, UpdateView):
+    """The account page: who the candidate is, and their settings (time zone, reminders)."""
+
     template_name = "accounts/account.html"
+    form_class = AccountSettingsForm
+    success_url = reverse_lazy("account")
+
+    def get_object(self, queryset=None):
+        # A fresh copy: a refused form must not change request.user for the rest of the page.
+        return get_user_model().objects.get(pk=self.request.user.pk)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your settings are saved."))
+        return super().form_valid(form)
 
 
 class SignInView(auth_views.LoginView):

@@ -54,6 +54,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request leaves its language active in the thread: the next test starts in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counts live in the cache: each test starts with none."""
     from django.core.cache import cache

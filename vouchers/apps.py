@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VouchersConfig(AppConfig):
     name = "vouchers"
-    verbose_name = "Second Shot vouchers"
+    verbose_name = _("Second Shot vouchers")
 
     def ready(self):
         from django.db.backends.signals import connection_created

@@ -1,15 +1,25 @@
 """Calendar files (RFC 5545) for bookings, attached to every booking e-mail.
 
-Times are written in UTC, which every calendar converts correctly to the
-reader's zone, whatever daylight-saving change lies between; the description
-names the centre's local time and zone (SS-9). A move keeps the UID of the
-original booking with a higher SEQUENCE, so calendars update the event.
+The sitting is written at the test centre's local time with its zone named
+(``DTSTART;TZID=Europe/Berlin:20270328T090000``), and the file carries that zone
+as a VTIMEZONE built from ``zoneinfo`` (see ``vtimezone``): a calendar shows the
+exam at the centre's time with the right zone even where it does not know the
+IANA name, and converts it right for the reader across daylight-saving changes.
+A start in the hour that happens twice when summer time ends, second time round,
+cannot be written as a local time (RFC 5545 reads it as the first); such a
+sitting is written in UTC instead. The description names the centre's local time
+and zone too (SS-9). A move keeps the UID of the original booking with a higher
+SEQUENCE, so calendars update the event. The words are in the active language:
+the booking e-mail builds the file in the candidate's.
 """
 
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 EXAM_LENGTH = timedelta(hours=3)
 
@@ -22,6 +32,109 @@ def _escape(text: str) -> str:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _offset(delta: timedelta) -> str:
+    """An RFC 5545 UTC offset: +0100, -0330, or +053328 where seconds matter."""
+    sign = "-" if delta < timedelta(0) else "+"
+    minutes, seconds = divmod(int(abs(delta).total_seconds()), 60)
+    text = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
+    return text + (f"{seconds:02d}" if seconds else "")
+
+
+# How finely the zone is scanned for changes: no zone changes its offset twice in
+# six hours, and a found change is then narrowed to the second.
+_SCAN_STEP = timedelta(hours=6)
+
+
+def _observed(zone, moment: datetime) -> tuple:
+    local = moment.astimezone(zone)
+    return local.utcoffset(), local.tzname()
+
+
+def _changes(zone, start: datetime, end: datetime) -> list[datetime]:
+    """Return the UTC instants in [start, end) at which the zone's offset or name changes."""
+    found, here = [], start
+    while here < end:
+        there = min(here + _SCAN_STEP, end)
+        if _observed(zone, there) != _observed(zone, here):
+            low, high = here, there  # the change lies in (low, high]
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if _observed(zone, middle) == _observed(zone, low):
+                    low = middle
+                else:
+                    high = middle
+            found.append(high.replace(microsecond=0))
+        here = there
+    return found
+
+
+def _observance(zone, onset: datetime | None, at: datetime) -> list[str]:
+    """One STANDARD or DAYLIGHT component: the zone as it is from ``onset`` on.
+
+    ``onset`` None means "as far back as matters": the zone has not changed in
+    the year before the event, so it is written as holding since 1970.
+    """
+    after = at.astimezone(zone)
+    before = (onset - timedelta(seconds=1)).astimezone(zone) if onset else after
+    # Summer time; Europe/Dublin's "negative" winter saving reads as standard time.
+    kind = "DAYLIGHT" if after.dst() and after.dst() > timedelta(0) else "STANDARD"
+    # An onset is written as the local time it would have been without the change.
+    start = (onset + before.utcoffset()).replace(tzinfo=None) if onset else datetime(1970, 1, 1)
+    return [
+        f"BEGIN:{kind}",
+        f"DTSTART:{_local(start)}",
+        f"TZOFFSETFROM:{_offset(before.utcoffset())}",
+        f"TZOFFSETTO:{_offset(after.utcoffset())}",
+        f"TZNAME:{_escape(after.tzname())}",
+        f"END:{kind}",
+    ]
+
+
+def vtimezone(time_zone: str, start: datetime, end: datetime) -> list[str]:
+    """Return the lines of a VTIMEZONE for the zone, good for an event from start to end.
+
+    It holds the observance in force when the event starts (the zone's last
+    change before it, or a fixed offset for a zone that has not changed in a
+    year) and every change after it until the end of the event's year, so the
+    offsets at both ends of the event, and the nearest daylight-saving changes
+    of that year, come from the zone itself.
+    """
+    zone = zoneinfo.ZoneInfo(time_zone)
+    first_year, last_year = start.astimezone(zone).year, end.astimezone(zone).year
+    window = (
+        datetime(first_year - 1, 1, 1, tzinfo=zone).astimezone(UTC),
+        datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC),
+    )
+    changes = _changes(zone, *window)
+    before = [change for change in changes if change <= start]
+    onsets = [before[-1] if before else None] + [change for change in changes if change > start]
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{time_zone}"]
+    for onset in onsets:
+        lines += _observance(zone, onset, onset or start)
+    return [*lines, "END:VTIMEZONE"]
+
+
+def _is_second_of_repeated_hour(local: datetime) -> bool:
+    """Return True if the local time happens twice and this is the second time."""
+    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
+
+
+def _when(sitting, end: datetime) -> tuple[list[str], list[str]]:
+    """Return (the VTIMEZONE lines, the DTSTART and DTEND lines) for the sitting."""
+    zone, time_zone = sitting.centre.zone, sitting.centre.time_zone
+    local_start, local_end = sitting.starts_at.astimezone(zone), end.astimezone(zone)
+    if _is_second_of_repeated_hour(local_start) or _is_second_of_repeated_hour(local_end):
+        return [], [f"DTSTART:{_utc(sitting.starts_at)}", f"DTEND:{_utc(end)}"]
+    return vtimezone(time_zone, sitting.starts_at, end), [
+        f"DTSTART;TZID={time_zone}:{_local(local_start)}",
+        f"DTEND;TZID={time_zone}:{_local(local_end)}",
+    ]
 
 
 def _fold(line: str) -> str:
@@ -53,14 +166,34 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
     local = sitting.local_start()
     origin, moves = _chain(booking)
     host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "secondshot"
-    description = (
-        f"{booking.get_attempt_display()} of exam {booking.exam.number} {booking.exam.title}.\n"
-        f"Starts {local:%A %d %B %Y at %H:%M} {local.tzname()} ({centre.time_zone}), "
-        f"local time at the test centre.\n"
-        f"Bring the photo ID that matches your name: {booking.candidate.legal_name}.\n"
-        f"Voucher {booking.voucher.masked_number}, valid until "
-        f"{booking.voucher.pack.expires_on:%d %B %Y}."
+    description = "\n".join(
+        [
+            gettext("%(attempt)s of exam %(exam)s %(title)s.")
+            % {
+                "attempt": booking.get_attempt_display(),
+                "exam": booking.exam.number,
+                "title": booking.exam.title,
+            },
+            gettext("Starts %(when)s %(abbreviation)s (%(zone)s), local time at the test centre.")
+            % {
+                "when": date_format(local, "SITTING_FORMAT"),
+                "abbreviation": local.tzname(),
+                "zone": centre.time_zone,
+            },
+            gettext("Bring the photo ID that matches your name: %(name)s.")
+            % {"name": booking.candidate.legal_name},
+            gettext("Voucher %(number)s, valid until %(expires_on)s.")
+            % {
+                "number": booking.voucher.masked_number,
+                "expires_on": date_format(booking.voucher.pack.expires_on, "DAY_FORMAT"),
+            },
+        ]
     )
+    summary = gettext("Exam %(exam)s: %(title)s") % {
+        "exam": booking.exam.number,
+        "title": booking.exam.title,
+    }
+    zone_lines, when_lines = _when(sitting, sitting.starts_at + EXAM_LENGTH)
     location = ", ".join(
         part for part in (centre.name, centre.address, centre.city, centre.country) if part
     )
@@ -70,13 +203,13 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
         "PRODID:-//Second Shot//Portal//EN",
         "CALSCALE:GREGORIAN",
         f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
+        *zone_lines,
         "BEGIN:VEVENT",
         f"UID:booking-{origin.pk}@{host}",
         f"SEQUENCE:{moves + (1 if cancelled else 0)}",
         f"DTSTAMP:{_utc(now or datetime.now(UTC))}",
-        f"DTSTART:{_utc(sitting.starts_at)}",
-        f"DTEND:{_utc(sitting.starts_at + EXAM_LENGTH)}",
-        f"SUMMARY:{_escape(f'Exam {booking.exam.number}: {booking.exam.title}')}",
+        *when_lines,
+        f"SUMMARY:{_escape(summary)}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",

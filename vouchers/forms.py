@@ -2,16 +2,19 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from exams.places import centre_places
 
 
 class RegisterVoucherForm(forms.Form):
     number = forms.CharField(
-        label="Voucher number",
+        label=_("Voucher number"),
         max_length=64,
-        help_text="20 letters and digits, as on your voucher, like 7KQ4-MZ2X-…. "
-        "Capitals, spaces and dashes don't matter.",
+        help_text=_(
+            "20 letters and digits, as on your voucher, like 7KQ4-MZ2X-…. "
+            "Capitals, spaces and dashes don't matter."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
@@ -20,10 +23,10 @@ class RegisterVoucherForm(forms.Form):
 
 class ExamSearchForm(forms.Form):
     q = forms.CharField(
-        label="Exam number or title",
+        label=_("Exam number or title"),
         required=False,
         max_length=100,
-        help_text="For example 070-483 or “C#”.",
+        help_text=_("For example 070-483 or “C#”."),
     )
 
 
@@ -52,17 +55,17 @@ class PlainSelect(forms.Select):
 class SittingSearchForm(forms.Form):
     """Where to sit the exam: country, then city. Choices come from the test centres."""
 
-    country = forms.ChoiceField(label="Country", required=False, widget=PlainSelect)
-    city = forms.ChoiceField(label="City", required=False, widget=PlainSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         places = centre_places()
-        self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in places]
+        self.fields["country"].choices = [("", _("Any country"))] + [(c, c) for c in places]
         # Narrow the cities only by a country we offered: the query string may hold anything.
         country = self.data.get("country") if self.is_bound else None
         if country in places:
             cities = places[country]
         else:
             cities = sorted({city for cities in places.values() for city in cities})
-        self.fields["city"].choices = [("", "Any city")] + [(c, c) for c in cities]
+        self.fields["city"].choices = [("", _("Any city"))] + [(c, c) for c in cities]

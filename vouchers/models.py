@@ -12,12 +12,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from exams.models import Exam, Sitting
 
 from . import numbers
 from .clock import anywhere_on_earth_date
 from .errors import Refused
+
+# A pack is a few exams (3 is usual); the bound keeps a typo from issuing millions.
+MAX_PACK_SIZE = 10_000
 
 # SS-3: the offer covers IT professional and developer exams (070-) and academic exams (072-).
 ELIGIBLE_EXAM_PREFIXES = ("070-", "072-")
@@ -36,18 +41,21 @@ def is_exam_eligible(exam: Exam) -> bool:
 class Customer(models.Model):
     """Whoever buys packs from an account manager: a company or a person."""
 
-    name = models.CharField(max_length=200)
-    contact_email = models.EmailField("contact e-mail")
-    country = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    country = models.CharField(_("country"), max_length=100)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="customers",
         limit_choices_to={"is_staff": True},
+        verbose_name=_("account manager"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["name"]
         indexes = [models.Index(fields=["account_manager", "name"])]
 
@@ -63,40 +71,50 @@ class ExamPack(models.Model):
     and no promotion (SS-7); the database refuses one that does.
     """
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="packs")
-    exam_count = models.PositiveSmallIntegerField("number of exams", default=3)
-    expires_on = models.DateField("expiry date")
-    is_second_shot = models.BooleanField(
-        "Second Shot", default=True, help_text="Each exam comes with one free retake."
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="packs", verbose_name=_("customer")
     )
-    list_price = models.DecimalField(max_digits=10, decimal_places=2)
-    currency = models.CharField(max_length=3, default="USD")
+    exam_count = models.PositiveSmallIntegerField(_("number of exams"), default=3)
+    expires_on = models.DateField(_("expiry date"))
+    is_second_shot = models.BooleanField(
+        "Second Shot", default=True, help_text=_("Each exam comes with one free retake.")
+    )
+    list_price = models.DecimalField(_("list price"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
     discount_percent = models.DecimalField(
-        "discount (%)",
+        _("discount (%)"),
         max_digits=5,
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     promotion = models.CharField(
-        max_length=100, blank=True, help_text="Name of any other offer the pack was sold under."
+        _("promotion"),
+        max_length=100,
+        blank=True,
+        help_text=_("Name of any other offer the pack was sold under."),
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
-    issued_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     candidate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="tied_packs",
-        verbose_name="tied to",
-        help_text="The one person who may use this pack; set at the first booking.",
+        verbose_name=_("tied to"),
+        help_text=_("The one person who may use this pack; set at the first booking."),
     )
-    tied_at = models.DateTimeField(null=True, blank=True)
+    tied_at = models.DateTimeField(_("tied at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("exam pack")
+        verbose_name_plural = _("exam packs")
         ordering = ["-issued_at"]
         constraints = [
             models.CheckConstraint(condition=Q(exam_count__gte=1), name="pack_has_an_exam"),
@@ -116,8 +134,11 @@ class ExamPack(models.Model):
         ]
 
     def __str__(self):
-        kind = "Second Shot pack" if self.is_second_shot else "Exam pack"
-        return f"{kind} #{self.pk} of {self.exam_count} for {self.customer}"
+        if self.is_second_shot:
+            described = gettext("Second Shot pack #%(pk)s of %(count)s for %(customer)s")
+        else:
+            described = gettext("Exam pack #%(pk)s of %(count)s for %(customer)s")
+        return described % {"pk": self.pk, "count": self.exam_count, "customer": self.customer}
 
     def is_expired(self, *, on: date) -> bool:
         """Return True if the pack's vouchers can no longer be used on the given date."""
@@ -142,36 +163,41 @@ class Voucher(models.Model):
     """
 
     class Status(models.TextChoices):
-        FIRST_ATTEMPT_AVAILABLE = "first_attempt_available", "First attempt available"
-        BOOKED = "booked", "Booked"
-        AWAITING_OUTCOME = "awaiting_outcome", "Taken, waiting for the result"
-        RETAKE_AVAILABLE = "retake_available", "Free retake available"
-        PASSED = "passed", "Passed"
-        USED = "used", "Used"
-        EXPIRED = "expired", "Expired"
-        VOIDED = "voided", "Cancelled by the issuer"
-        IN_USE_ELSEWHERE = "in_use_elsewhere", "In use by another person"
+        FIRST_ATTEMPT_AVAILABLE = "first_attempt_available", _("First attempt available")
+        BOOKED = "booked", _("Booked")
+        AWAITING_OUTCOME = "awaiting_outcome", _("Taken, waiting for the result")
+        RETAKE_AVAILABLE = "retake_available", _("Free retake available")
+        PASSED = "passed", _("Passed")
+        USED = "used", _("Used")
+        EXPIRED = "expired", _("Expired")
+        VOIDED = "voided", _("Cancelled by the issuer")
+        IN_USE_ELSEWHERE = "in_use_elsewhere", _("In use by another person")
 
-    pack = models.ForeignKey(ExamPack, on_delete=models.PROTECT, related_name="vouchers")
-    number_hash = models.CharField(max_length=64, unique=True, editable=False)
-    number_last4 = models.CharField("number ends with", max_length=4, editable=False)
+    pack = models.ForeignKey(
+        ExamPack, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("pack")
+    )
+    number_hash = models.CharField(_("number hash"), max_length=64, unique=True, editable=False)
+    number_last4 = models.CharField(_("number ends with"), max_length=4, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="vouchers",
+        verbose_name=_("registered by"),
     )
-    registered_at = models.DateTimeField(null=True, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(max_length=300, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.CharField(_("void reason"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
         ordering = ["pack", "pk"]
         indexes = [models.Index(fields=["number_last4"])]
 
     def __str__(self):
-        return f"Voucher {self.masked_number}"
+        return gettext("Voucher %(number)s") % {"number": self.masked_number}
 
     @property
     def masked_number(self) -> str:
@@ -386,53 +412,68 @@ class Booking(models.Model):
     """
 
     class Attempt(models.TextChoices):
-        FIRST = "first", "First attempt"
-        RETAKE = "retake", "Free retake"
+        FIRST = "first", _("First attempt")
+        RETAKE = "retake", _("Free retake")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        TAKEN = "taken", "Taken"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        TAKEN = "taken", _("Taken")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Outcome(models.TextChoices):
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
-        NO_SHOW = "no_show", "No-show"
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+        NO_SHOW = "no_show", _("No-show")
 
     NOT_PASSED = (Outcome.FAILED, Outcome.NO_SHOW)
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="bookings")
-    candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("voucher")
     )
-    sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="bookings")
-    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="bookings")
-    attempt = models.CharField(max_length=10, choices=Attempt.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("candidate"),
+    )
+    sitting = models.ForeignKey(
+        Sitting, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("sitting")
+    )
+    exam = models.ForeignKey(
+        Exam, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("exam")
+    )
+    attempt = models.CharField(_("attempt"), max_length=10, choices=Attempt.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
     # NULL, not "", means "no outcome yet": the constraints below read it that way.
     outcome = models.CharField(  # noqa: DJ001
-        max_length=10, choices=Outcome.choices, null=True, blank=True
+        _("outcome"), max_length=10, choices=Outcome.choices, null=True, blank=True
     )
-    booked_at = models.DateTimeField(default=timezone.now)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     replaced_by = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="replaces",
-        help_text="The booking this one was moved to.",
+        verbose_name=_("replaced by"),
+        help_text=_("The booking this one was moved to."),
     )
-    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     outcome_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("outcome recorded by"),
     )
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["-booked_at"]
         constraints = [
             # SS-4: at most one booked exam not yet taken, per candidate.
@@ -458,7 +499,11 @@ class Booking(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_attempt_display()} of {self.exam.number} at {self.sitting}"
+        return gettext("%(attempt)s of %(exam)s at %(sitting)s") % {
+            "attempt": self.get_attempt_display(),
+            "exam": self.exam.number,
+            "sitting": self.sitting,
+        }
 
     def is_pending(self, *, at: datetime) -> bool:
         """Return True if the booking is scheduled and its sitting has not started (SS-4)."""
@@ -486,7 +531,8 @@ class Booking(models.Model):
         if self.outcome == outcome:
             return False
         if self.outcome is not None:
-            raise Refused("outcome_recorded", outcome=self.get_outcome_display())
+            # The label itself, lazy: the message is read in the reader's language.
+            raise Refused("outcome_recorded", outcome=self.Outcome(self.outcome).label)
         return True
 
     def check_can_change(self, *, at: datetime) -> None:
@@ -513,33 +559,38 @@ class VoucherEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        ISSUED = "voucher.issued", "Issued"
-        REGISTERED = "voucher.registered", "Registered"
-        TIED = "voucher.tied", "Tied to a candidate"
-        BOOKED = "voucher.booked", "Booked"
-        MOVED = "voucher.booking_moved", "Booking moved"
-        CANCELLED = "voucher.booking_cancelled", "Booking cancelled"
-        OUTCOME = "voucher.outcome_recorded", "Outcome recorded"
-        NUMBER_REISSUED = "voucher.number_reissued", "Number reissued"
-        CONFIRMATION_RESENT = "voucher.confirmation_resent", "Confirmation re-sent"
-        VOIDED = "voucher.voided", "Voided"
+        ISSUED = "voucher.issued", _("Issued")
+        REGISTERED = "voucher.registered", _("Registered")
+        TIED = "voucher.tied", _("Tied to a candidate")
+        BOOKED = "voucher.booked", _("Booked")
+        MOVED = "voucher.booking_moved", _("Booking moved")
+        CANCELLED = "voucher.booking_cancelled", _("Booking cancelled")
+        OUTCOME = "voucher.outcome_recorded", _("Outcome recorded")
+        NUMBER_REISSUED = "voucher.number_reissued", _("Number reissued")
+        CONFIRMATION_RESENT = "voucher.confirmation_resent", _("Confirmation re-sent")
+        VOIDED = "voucher.voided", _("Voided")
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="events")
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the system acted on its own.",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the system acted on its own."),
     )
-    action = models.CharField(max_length=40, choices=Action.choices)
-    at = models.DateTimeField(default=timezone.now)
-    details = models.JSONField(default=dict, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = VoucherEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("voucher event")
+        verbose_name_plural = _("voucher events")
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["voucher", "-at"]),
@@ -558,3 +609,115 @@ class VoucherEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only: events cannot be deleted.")
+
+
+# A failed reminder is tried again on later runs, up to this many sends in all.
+MAX_REMINDER_ATTEMPTS = 5
+# A claim still "being sent" after this long belongs to a worker that died mid-send.
+STALE_REMINDER_CLAIM = timedelta(hours=1)
+
+
+class ReminderSentQuerySet(models.QuerySet):
+    def open_to_retry(self, *, at: datetime | None = None):
+        """The records another run may claim again (see ``ReminderSent.is_open_to_retry``)."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(status=ReminderSent.Status.FAILED)
+            | Q(status=ReminderSent.Status.CLAIMED, claimed_at__lt=at - STALE_REMINDER_CLAIM),
+            attempts__lt=MAX_REMINDER_ATTEMPTS,
+        )
+
+
+class ReminderSent(models.Model):
+    """The record that one reminder e-mail went out, or is going out, to a candidate.
+
+    One row per voucher and occasion (per booking for the sitting reminder),
+    which the constraints guarantee: a run *claims* a reminder by inserting its
+    row before sending, so of two runs or workers at once only one can send it
+    (``vouchers/services/reminders.py`` tells the whole protocol). A failed send
+    leaves the row ``failed`` and the next run takes it over and tries again.
+    """
+
+    class Occasion(models.TextChoices):
+        EXPIRY_30 = "expiry_30", _("Voucher unused, 30 days before expiry")
+        EXPIRY_7 = "expiry_7", _("Voucher unused, 7 days before expiry")
+        RETAKE_OPEN = "retake_open", _("Free retake available, after the result")
+        RETAKE_14 = "retake_14", _("Free retake not booked, 14 days before expiry")
+        SITTING_TOMORROW = "sitting_tomorrow", _("Sitting the next day")
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be tried again")
+
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("voucher")
+    )
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("booking"),
+        help_text=_("Set for the reminder of a sitting; empty for the voucher's own reminders."),
+    )
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("candidate"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = ReminderSentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            # Once per voucher and occasion (expiry, retake) ...
+            models.UniqueConstraint(
+                fields=["voucher", "occasion"],
+                condition=Q(booking__isnull=True),
+                name="reminder_once_per_voucher",
+            ),
+            # ... and once per booking for the sitting reminder.
+            models.UniqueConstraint(
+                fields=["voucher", "booking", "occasion"],
+                condition=Q(booking__isnull=False),
+                name="reminder_once_per_booking",
+            ),
+            # A booking is named exactly when the reminder is about a sitting, so no
+            # voucher reminder can slip past the first constraint with a booking set.
+            models.CheckConstraint(
+                condition=(
+                    Q(occasion="sitting_tomorrow", booking__isnull=False)
+                    | (~Q(occasion="sitting_tomorrow") & Q(booking__isnull=True))
+                ),
+                name="reminder_booking_only_for_sittings",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_occasion_display()} — {self.voucher.masked_number}"
+
+    def is_open_to_retry(self, *, at: datetime | None = None) -> bool:
+        """Return True if another run may claim this reminder again and send it.
+
+        That is a send that failed, or a claim left "being sent" for longer than
+        ``STALE_REMINDER_CLAIM`` (its worker died), while attempts remain. The
+        time is the real clock's: it measures how long a send has really taken.
+        """
+        at = at or timezone.now()
+        if self.attempts >= MAX_REMINDER_ATTEMPTS:
+            return False
+        if self.status == self.Status.FAILED:
+            return True
+        return self.status == self.Status.CLAIMED and self.claimed_at < at - STALE_REMINDER_CLAIM

@@ -18,6 +18,9 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from secondshot.i18n import interpolate_lazy
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_LENGTH = 19
@@ -29,11 +32,17 @@ _IGNORED = str.maketrans("", "", " -\t")
 
 
 class MalformedNumber(ValueError):
-    """The text cannot be a voucher number; ``reason`` says why in a person's words."""
+    """The text cannot be a voucher number; ``reason`` says why in a person's words.
 
-    def __init__(self, reason: str):
+    ``reason`` is lazy: it is translated into the language of whoever reads it.
+    """
+
+    def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
+
+    def __str__(self):
+        return str(self.reason)
 
 
 def _check_symbol(symbols: str) -> str:
@@ -54,19 +63,24 @@ def normalize(text: str) -> str:
     """
     symbols = str(text).upper().translate(_IGNORED)
     if not symbols:
-        raise MalformedNumber("Enter your voucher number.")
+        raise MalformedNumber(_("Enter your voucher number."))
     if LOOK_ALIKES & set(symbols):
         raise MalformedNumber(
-            "Voucher numbers never contain 0, O, 1, I or L. Please check the number you typed."
+            _("Voucher numbers never contain 0, O, 1, I or L. Please check the number you typed.")
         )
     if any(symbol not in _VALUE for symbol in symbols) or len(symbols) != LENGTH:
         raise MalformedNumber(
-            f"A voucher number has {LENGTH} letters and digits, "
-            f"like XXXX-XXXX-XXXX-XXXX-XXXX. Please check the number you typed."
+            interpolate_lazy(
+                _(
+                    "A voucher number has %(length)s letters and digits, "
+                    "like XXXX-XXXX-XXXX-XXXX-XXXX. Please check the number you typed."
+                ),
+                length=LENGTH,
+            )
         )
     if _check_symbol(symbols[:-1]) != symbols[-1]:
         raise MalformedNumber(
-            "This voucher number has a typing mistake in it. Please check it and try again."
+            _("This voucher number has a typing mistake in it. Please check it and try again.")
         )
     return symbols
 

@@ -6,6 +6,7 @@ document.addEventListener("click", (event) => {
   if (!target || !navigator.clipboard) return;
   navigator.clipboard.writeText(target.textContent.trim()).then(() => {
     const status = document.getElementById(button.dataset.copyStatus);
-    if (status) status.textContent = "Copied.";
+    // The words come from the page, in its language (data-copied).
+    if (status) status.textContent = button.dataset.copied || "Copied.";
   });
 });

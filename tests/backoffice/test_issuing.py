@@ -90,7 +90,7 @@ def test_a_discounted_plain_pack_is_issued(manager_client, customer):
     ("changes", "message"),
     [
         ({"expires_on": in_days(0).isoformat()}, "The expiry date must be in the future."),
-        ({"exam_count": "0"}, "A pack holds at least one exam."),
+        ({"exam_count": "0"}, "A pack holds from 1 to 10,000 exams."),
         ({"currency": "US$"}, "A currency is three letters"),
         ({"discount_percent": "120"}, "less than or equal to 100"),
         ({"list_price": "cheap"}, "Enter a number"),

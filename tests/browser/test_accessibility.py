@@ -75,7 +75,7 @@ def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, 
     for path in SIGNED_OUT:
         page.goto(path)
         found += serious_violations(page)
-    sign_in(page, candidate.email)
+    sign_in(page, candidate.email, language=language)
     pages = signed_in_pages(fresh, booking, exam, sitting)
     pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&country=Germany")
     pages.append(f"/vouchers/{fresh.pk}/book/{sitting.pk}/?exam={exam.pk}")

@@ -87,6 +87,11 @@ def ics_utc(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def ics_start(sitting) -> str:
+    """The DTSTART line of a booking's calendar file: the centre's local time, zone named."""
+    return f"DTSTART;TZID={sitting.centre.time_zone}:{sitting.local_start():%Y%m%dT%H%M%S}"
+
+
 def book(candidate, voucher, exam, sitting, *, now) -> Booking:
     """Book through the workflow at the given moment, as if done earlier in the portal."""
     return services.book_sitting(

@@ -21,7 +21,7 @@ from tests.portal.pages import (
     book,
     has_link,
     ics_of,
-    ics_utc,
+    ics_start,
     input_value,
     links,
     offered_sittings,
@@ -223,7 +223,7 @@ def test_the_review_page_warns_when_a_retake_would_have_little_time(
 def test_confirming_books_the_sitting_and_emails_a_calendar_file(
     signed_in, candidate, voucher, exam, auckland, now, django_capture_on_commit_callbacks
 ):
-    """SS-5, SS-9: the pack is tied, the e-mail's calendar file holds the UTC start."""
+    """SS-5, SS-9: the pack is tied, the calendar file holds the centre's local start."""
     sitting = SittingFactory(centre=auckland, starts_at=now + timedelta(days=12))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -250,7 +250,7 @@ def test_confirming_books_the_sitting_and_emails_a_calendar_file(
     assert f"{local:%H:%M} {local.tzname()} (local time at the centre" in message.body
     ics = ics_of(message)
     assert "METHOD:PUBLISH" in ics
-    assert f"DTSTART:{ics_utc(sitting.starts_at)}\r\n" in ics
+    assert f"{ics_start(sitting)}\r\n" in ics
 
 
 def test_a_full_sitting_is_refused_in_words(signed_in, voucher, exam, now):
@@ -529,7 +529,7 @@ def test_cancelling_asks_first_then_frees_the_voucher_and_emails_a_cancellation(
     ics = ics_of(message)
     assert "METHOD:CANCEL" in ics
     assert "STATUS:CANCELLED" in ics
-    assert f"DTSTART:{ics_utc(booking.sitting.starts_at)}" in ics
+    assert ics_start(booking.sitting) in ics
 
 
 def test_moving_lists_other_sittings_shows_from_and_to_and_moves_the_booking(
@@ -567,7 +567,7 @@ def test_moving_lists_other_sittings_shows_from_and_to_and_moves_the_booking(
     (message,) = mail.outbox
     assert message.subject.startswith("Moved: exam 070-483 is now on ")
     ics = ics_of(message)
-    assert f"DTSTART:{ics_utc(to.starts_at)}" in ics
+    assert ics_start(to) in ics
     assert "SEQUENCE:1" in ics
 
 
@@ -581,7 +581,7 @@ def test_moving_to_a_full_sitting_is_refused_in_words(signed_in, booking, now):
     assert booking.status == Booking.Status.SCHEDULED
 
 
-def test_the_calendar_download_is_a_calendar_file_with_the_utc_start(signed_in, booking):
+def test_the_calendar_download_is_a_calendar_file_with_the_local_start(signed_in, booking):
     """SS-9"""
     response = signed_in.get(reverse("portal:booking_calendar", args=[booking.pk]))
     assert response.status_code == 200
@@ -589,4 +589,4 @@ def test_the_calendar_download_is_a_calendar_file_with_the_utc_start(signed_in, 
     assert response["Content-Disposition"] == 'attachment; filename="exam-070-483.ics"'
     ics = response.content.decode()
     assert ics.startswith("BEGIN:VCALENDAR\r\n")
-    assert f"DTSTART:{ics_utc(booking.sitting.starts_at)}\r\n" in ics
+    assert f"{ics_start(booking.sitting)}\r\n" in ics

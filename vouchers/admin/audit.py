@@ -6,6 +6,7 @@ account manager sees the events of their own customers' vouchers only.
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from ..models import VoucherEvent
 from .packs import masked_link
@@ -16,7 +17,7 @@ from .support import details_text
 class ActorFilter(admin.SimpleListFilter):
     """Who acted: one line per staff member found in the trail, then candidates, the system."""
 
-    title = "actor"
+    title = _("actor")
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
@@ -24,8 +25,8 @@ class ActorFilter(admin.SimpleListFilter):
         staff = get_user_model().objects.filter(is_staff=True, pk__in=acted).order_by("email")
         return [
             *[(str(user.pk), user.email) for user in staff],
-            ("candidates", "Candidates"),
-            ("system", "The system"),
+            ("candidates", _("Candidates")),
+            ("system", _("The system")),
         ]
 
     def queryset(self, request, queryset):
@@ -52,7 +53,7 @@ class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         "voucher__registered_by__email",
         "voucher__pack__customer__name",
     ]
-    search_help_text = (
+    search_help_text = _(
         "A voucher's last four characters, the e-mail of who acted or of the candidate, "
         "or a customer's name."
     )
@@ -69,18 +70,18 @@ class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_list_display(request)
 
-    @admin.display(description="voucher")
+    @admin.display(description=_("voucher"))
     def voucher_number(self, event):
         return masked_link(event.voucher)
 
-    @admin.display(description="voucher")
+    @admin.display(description=_("voucher"))
     def voucher_masked(self, event):
         return event.voucher.masked_number
 
-    @admin.display(description="customer", ordering="voucher__pack__customer__name")
+    @admin.display(description=_("customer"), ordering="voucher__pack__customer__name")
     def customer(self, event):
         return event.voucher.pack.customer
 
-    @admin.display(description="details")
+    @admin.display(description=_("details"))
     def details_text(self, event):
         return details_text(event)

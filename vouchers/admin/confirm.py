@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..errors import Refused
 
@@ -22,8 +24,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Written to each voucher's audit trail with your name.",
-        error_messages={"required": "Say why, for the audit trail."},
+        label=_("Reason"),
+        help_text=_("Written to each voucher's audit trail with your name."),
+        error_messages={"required": _("Say why, for the audit trail.")},
     )
 
 
@@ -47,15 +50,15 @@ def ask_then_apply(
     explanation: str,
     button: str,
     apply: Callable[..., object],
-    done: str,
+    done,
     form_class: type[forms.Form] = ReasonForm,
     describe: Callable[[object], str] = str,
 ):
     """Ask the form's question; once answered, call ``apply(obj, **answer)`` for each object.
 
     Returns the question page, or None once applied (Django then goes back to
-    where the action was chosen). ``done`` is a message with ``{count}`` and
-    ``{s}`` (the plural ending).
+    where the action was chosen). ``done`` is an ``ngettext_lazy`` message whose
+    number is named ``count``.
     """
     form = form_class(request.POST if CONFIRMED in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -65,13 +68,15 @@ def ask_then_apply(
                 apply(obj, **form.cleaned_data)
             except Refused as refusal:
                 modeladmin.message_user(
-                    request, f"{describe(obj)}: {refusal.message}", messages.ERROR
+                    request,
+                    gettext("%(object)s: %(refusal)s")
+                    % {"object": describe(obj), "refusal": refusal.message},
+                    messages.ERROR,
                 )
             else:
                 succeeded += 1
         if succeeded:
-            done = done.format(count=succeeded, s="" if succeeded == 1 else "s")
-            modeladmin.message_user(request, done, messages.SUCCESS)
+            modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
         return None
 
     opts = modeladmin.model._meta

@@ -7,8 +7,10 @@ manager's customers is in ``reports``.
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from ..models import Customer, ExamPack
 from .reports import customer_report_view
@@ -21,20 +23,20 @@ class PackInline(ReadOnlyInline):
     fields = ["issued_at", "exam_count", "is_second_shot", "expires_on", "candidate"]
     readonly_fields = fields
     ordering = ["-issued_at"]
-    verbose_name_plural = "packs"
+    verbose_name_plural = _("packs")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate")
 
 
 @admin.register(Customer)
-class CustomerAdmin(CustomerScopedAdmin):
+class CustomerAdmin(SafeAutocompleteMixin, CustomerScopedAdmin):
     account_manager_path = "account_manager"
     list_display = ["name", "country", "contact_email", "account_manager"]
     list_select_related = ["account_manager"]
     list_filter = ["country", ("account_manager", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "contact_email"]
-    search_help_text = "A customer's name or contact e-mail."
+    search_help_text = _("A customer's name or contact e-mail.")
     ordering = ["name"]
     autocomplete_fields = ["account_manager"]
     inlines = [PackInline]

@@ -33,6 +33,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import emails, numbers
@@ -174,7 +176,7 @@ class HandOverViews:
             spend(request, pack, "show")
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Voucher numbers of pack #{pack.pk}",
+            "title": _("Voucher numbers of pack #%(pk)s") % {"pk": pack.pk},
             "opts": self.opts,
             "pack": pack,
             "numbers": [numbers.display(n) for n in shown] if shown else None,
@@ -189,8 +191,10 @@ class HandOverViews:
     def _gone(self, request, pack):
         self.message_user(
             request,
-            "The numbers of this pack are no longer available: they are shown and handed "
-            "over once, and never stored.",
+            _(
+                "The numbers of this pack are no longer available: they are shown and handed "
+                "over once, and never stored."
+            ),
             messages.WARNING,
         )
         return self._back_to_numbers(pack)
@@ -216,16 +220,27 @@ class HandOverViews:
         except (smtplib.SMTPException, OSError) as error:
             self.message_user(
                 request,
-                f"The e-mail could not be sent ({error}). The numbers are still here: "
-                "try again, or download them as CSV.",
+                _(
+                    "The e-mail could not be sent (%(error)s). The numbers are still here: "
+                    "try again, or download them as CSV."
+                )
+                % {"error": error},
                 messages.ERROR,
             )
             return self._back_to_numbers(pack)
         spend(request, pack, "email")
         contact = pack.customer.contact_email
+        # The history keeps one wording, whatever the manager's language.
         self.log_change(request, pack, f"E-mailed the voucher numbers to {contact}.")
         self.message_user(
-            request, f"E-mailed the {len(plain)} voucher numbers to {contact}.", messages.SUCCESS
+            request,
+            ngettext(
+                "E-mailed the %(count)s voucher number to %(contact)s.",
+                "E-mailed the %(count)s voucher numbers to %(contact)s.",
+                len(plain),
+            )
+            % {"count": len(plain), "contact": contact},
+            messages.SUCCESS,
         )
         return self._back_to_numbers(pack)
 
@@ -234,8 +249,11 @@ class HandOverViews:
         forget(request, pack)
         self.message_user(
             request,
-            f"Pack #{pack.pk} is issued. From now on only the last four characters of its "
-            "voucher numbers are shown.",
+            _(
+                "Pack #%(pk)s is issued. From now on only the last four characters of its "
+                "voucher numbers are shown."
+            )
+            % {"pk": pack.pk},
             messages.SUCCESS,
         )
         return redirect("admin:vouchers_exampack_change", pack.pk)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
 
@@ -27,11 +29,11 @@ from .support import sitting_at_centre
 class OutcomeFilter(admin.SimpleListFilter):
     """ "Awaiting an outcome" is the exam administrator's daily list."""
 
-    title = "outcome"
+    title = _("outcome")
     parameter_name = "result"
 
     def lookups(self, request, model_admin):
-        return [("awaiting", "Awaiting an outcome"), *Booking.Outcome.choices]
+        return [("awaiting", _("Awaiting an outcome")), *Booking.Outcome.choices]
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
@@ -47,9 +49,10 @@ class OutcomeFilter(admin.SimpleListFilter):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
+        label=_("Outcome"),
         choices=Booking.Outcome.choices,
         widget=forms.RadioSelect,
-        help_text=(
+        help_text=_(
             "Recorded once: a different outcome cannot replace it later. A failed or no-show "
             "first attempt on a Second Shot voucher opens its free retake."
         ),
@@ -57,14 +60,17 @@ class OutcomeForm(forms.Form):
 
 
 class ResultsFileForm(forms.Form):
-    file = forms.FileField(label="results file (CSV)")
+    file = forms.FileField(label=_("results file (CSV)"))
 
 
 def describe_booking(booking) -> str:
-    return (
-        f"Booking {booking.pk}: {booking.candidate}, {booking.get_attempt_display().lower()} "
-        f"of {booking.exam.number} on {sitting_at_centre(booking)}"
-    )
+    return gettext("Booking %(pk)s: %(candidate)s, %(attempt)s of %(exam)s on %(sitting)s") % {
+        "pk": booking.pk,
+        "candidate": booking.candidate,
+        "attempt": booking.get_attempt_display().lower(),
+        "exam": booking.exam.number,
+        "sitting": sitting_at_centre(booking),
+    }
 
 
 @admin.register(Booking)
@@ -111,7 +117,7 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         "sitting__centre__site_id",
         "sitting__centre__name",
     ]
-    search_help_text = (
+    search_help_text = _(
         "A booking number, a candidate's e-mail or name, an exam number, or a test centre."
     )
     date_hierarchy = "sitting__starts_at"
@@ -136,26 +142,26 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     def has_record_outcomes_permission(self, request):
         return request.user.has_perm(roles.CAN_RECORD_OUTCOMES)
 
-    @admin.display(description="booking", ordering="pk")
+    @admin.display(description=_("booking"), ordering="pk")
     def reference(self, booking):
         return booking.pk
 
-    @admin.display(description="sitting (centre's local time)", ordering="sitting__starts_at")
+    @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
 
-    @admin.display(description="voucher")
+    @admin.display(description=_("voucher"))
     def voucher_number(self, booking):
         return masked_link(booking.voucher)
 
-    @admin.display(description="voucher")
+    @admin.display(description=_("voucher"))
     def voucher_masked(self, booking):
         return booking.voucher.masked_number
 
     # --- recording outcomes -------------------------------------------------------
 
     @admin.action(
-        description="Record an outcome",
+        description=_("Record an outcome"),
         permissions=["record_outcomes"],
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
@@ -164,14 +170,18 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             self,
             request,
             queryset,
-            title="Record an outcome",
-            explanation="The outcome is recorded for each booking below.",
-            button="Record the outcome",
+            title=_("Record an outcome"),
+            explanation=_("The outcome is recorded for each booking below."),
+            button=_("Record the outcome"),
             form_class=OutcomeForm,
             apply=lambda booking, outcome: services.record_outcome(
                 booking=booking, outcome=outcome, recorded_by=request.user
             ),
-            done="Recorded the outcome of {count} booking{s}.",
+            done=ngettext_lazy(
+                "Recorded the outcome of %(count)d booking.",
+                "Recorded the outcome of %(count)d bookings.",
+                "count",
+            ),
             describe=describe_booking,
         )
 
@@ -200,13 +210,20 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             if report.is_applied():
                 self.message_user(
                     request,
-                    f"Imported {report.rows} rows: {report.recorded} outcomes recorded, "
-                    f"{report.unchanged} already recorded the same way.",
+                    gettext(
+                        "Imported %(rows)s rows: %(recorded)s outcomes recorded, "
+                        "%(unchanged)s already recorded the same way."
+                    )
+                    % {
+                        "rows": report.rows,
+                        "recorded": report.recorded,
+                        "unchanged": report.unchanged,
+                    },
                     messages.SUCCESS,
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import a results file",
+            "title": _("Import a results file"),
             "opts": self.opts,
             "form": form,
             "report": report,

@@ -20,20 +20,29 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_widgets import SafeAutocompleteMixin
+from secondshot.validators import validate_within_reach
 
 from .. import services
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
-from ..models import Customer, ExamPack, Voucher
+from ..models import MAX_PACK_SIZE, Customer, ExamPack, Voucher
 from ..usage import with_pack_usage
 from . import handover
 from .confirm import ask_then_apply
 from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 # Where on the issue form a refusal belongs; None is the top of the form.
-REFUSAL_FIELDS = {"bad_exam_count": "exam_count", "expiry_in_past": "expires_on"}
+REFUSAL_FIELDS = {
+    "bad_exam_count": "exam_count",
+    "expiry_in_past": "expires_on",
+    "expiry_too_far": "expires_on",
+    "negative_price": "list_price",
+}
 
 
 class IssuePackForm(forms.ModelForm):
@@ -50,17 +59,35 @@ class IssuePackForm(forms.ModelForm):
             "promotion",
         ]
         help_texts = {
-            "is_second_shot": (
+            "is_second_shot": _(
                 "Each exam comes with one free retake. Cannot be combined with a discount "
                 "or another promotion."
             ),
-            "currency": "Three letters, such as USD or EUR.",
+            "currency": _("Three letters, such as USD or EUR."),
         }
+
+    # The same bounds as ``issue_pack``, answered next to the field before it runs.
+    def clean_exam_count(self):
+        count = self.cleaned_data["exam_count"]
+        if count is not None and not 1 <= count <= MAX_PACK_SIZE:
+            raise forms.ValidationError(Refused("bad_exam_count", most=MAX_PACK_SIZE).message)
+        return count
+
+    def clean_list_price(self):
+        price = self.cleaned_data["list_price"]
+        if price is not None and price < 0:
+            raise forms.ValidationError(Refused("negative_price").message)
+        return price
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        validate_within_reach(expires_on)
+        return expires_on
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise forms.ValidationError("A currency is three letters, such as USD or EUR.")
+            raise forms.ValidationError(gettext("A currency is three letters, such as USD or EUR."))
         return currency
 
     def validate_constraints(self):
@@ -89,21 +116,21 @@ class VoucherInline(ReadOnlyInline):
             .prefetch_related("bookings__sitting")
         )
 
-    @admin.display(description="voucher")
+    @admin.display(description=_("voucher"))
     def voucher(self, voucher):
         return masked_link(voucher)
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status(self, voucher):
         return voucher.status(at=timezone.now()).label
 
 
 class ExpiryFilter(admin.SimpleListFilter):
-    title = "expiry"
+    title = _("expiry")
     parameter_name = "expiry"
 
     def lookups(self, request, model_admin):
-        return [("running", "Not expired"), ("expired", "Expired")]
+        return [("running", _("Not expired")), ("expired", _("Expired"))]
 
     def queryset(self, request, queryset):
         today = anywhere_on_earth_date(timezone.now())
@@ -115,17 +142,17 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExamPack)
-class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
+class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScopedAdmin):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
     add_fieldsets = [
         (None, {"fields": ["customer", "exam_count", "expires_on", "is_second_shot"]}),
-        ("Price", {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
+        (_("Price"), {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
     ]
     fieldsets = [
         (None, {"fields": ["customer", "exam_count", "expires_on", "is_second_shot", "usage"]}),
-        ("Price", {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
-        ("History", {"fields": ["issued_by", "issued_at", "candidate", "tied_at"]}),
+        (_("Price"), {"fields": ["list_price", "currency", "discount_percent", "promotion"]}),
+        (_("History"), {"fields": ["issued_by", "issued_at", "candidate", "tied_at"]}),
     ]
     readonly_fields = ["usage"]
     autocomplete_fields = ["customer"]
@@ -147,7 +174,9 @@ class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
     list_select_related = ["customer", "candidate"]
     list_filter = [ExpiryFilter, "is_second_shot", ("customer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "customer__name", "candidate__email"]
-    search_help_text = "A pack number, a customer's name or the e-mail of the candidate using it."
+    search_help_text = _(
+        "A pack number, a customer's name or the e-mail of the candidate using it."
+    )
     date_hierarchy = "issued_at"
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
@@ -186,42 +215,50 @@ class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
 
     # --- the list: usage at a glance, from the annotations -----------------------
 
-    @admin.display(description="pack", ordering="pk")
+    @admin.display(description=_("pack"), ordering="pk")
     def pack(self, pack):
         return f"#{pack.pk}"
 
-    @admin.display(description="expires", ordering="expires_on")
+    @admin.display(description=_("expires"), ordering="expires_on")
     def expires(self, pack):
         return pack.expires_on
 
-    @admin.display(description="registered")
+    @admin.display(description=_("registered"))
     def registered(self, pack):
-        return f"{pack.vouchers_registered} of {pack.vouchers_total}"
+        return gettext("%(registered)s of %(total)s") % {
+            "registered": pack.vouchers_registered,
+            "total": pack.vouchers_total,
+        }
 
-    @admin.display(description="booked")
+    @admin.display(description=_("booked"))
     def booked(self, pack):
         return pack.vouchers_booked
 
-    @admin.display(description="passed")
+    @admin.display(description=_("passed"))
     def passed(self, pack):
         return pack.vouchers_passed
 
-    @admin.display(description="retakes used")
+    @admin.display(description=_("retakes used"))
     def retakes(self, pack):
-        return pack.retakes_used if pack.is_second_shot else "— (plain pack)"
+        return pack.retakes_used if pack.is_second_shot else gettext("— (plain pack)")
 
-    @admin.display(description="expired unused")
+    @admin.display(description=_("expired unused"))
     def expired_unused(self, pack):
         today = anywhere_on_earth_date(timezone.now())
         return pack.vouchers_unused if pack.is_expired(on=today) else "—"
 
-    @admin.display(description="usage")
+    @admin.display(description=_("usage"))
     def usage(self, pack):
-        return (
-            f"{pack.vouchers_total} vouchers: {pack.vouchers_registered} registered, "
-            f"{pack.vouchers_booked} booked, {pack.vouchers_passed} passed, "
-            f"{pack.retakes_used} retakes used"
-        )
+        return gettext(
+            "%(total)s vouchers: %(registered)s registered, %(booked)s booked, "
+            "%(passed)s passed, %(retakes)s retakes used"
+        ) % {
+            "total": pack.vouchers_total,
+            "registered": pack.vouchers_registered,
+            "booked": pack.vouchers_booked,
+            "passed": pack.vouchers_passed,
+            "retakes": pack.retakes_used,
+        }
 
     # --- issuing -----------------------------------------------------------------
 
@@ -249,7 +286,7 @@ class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
         admin_form = helpers.AdminForm(form, list(fieldsets), {}, model_admin=self)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Issue an exam pack",
+            "title": _("Issue an exam pack"),
             "adminform": admin_form,
             "object_id": None,
             "original": None,
@@ -268,38 +305,57 @@ class ExamPackAdmin(handover.HandOverViews, CustomerScopedAdmin):
     # --- voiding ---------------------------------------------------------------------
 
     @admin.action(
-        description="Void every voucher of the selected packs",
+        description=_("Void every voucher of the selected packs"),
         permissions=["void"],
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def void_packs(self, request, queryset):
         vouchers = Voucher.objects.filter(pack__in=queryset.values("pk"), voided_at__isnull=True)
-        return void(self, request, vouchers, what="every voucher of the selected packs")
+        return void(self, request, vouchers, of_packs=True)
 
 
-def void(modeladmin, request, vouchers, *, what="the selected vouchers"):
+def void(modeladmin, request, vouchers, *, of_packs=False):
     """Ask for a reason, then void each voucher through the workflow (SS-12)."""
     vouchers = vouchers.select_related("pack__customer", "registered_by")
+    if of_packs:
+        explanation = _(
+            "Voiding cancels every voucher of the selected packs for good: they can no longer "
+            "be registered or booked, and a booked sitting is cancelled and its seat freed. "
+            "Nothing is deleted; each voucher's audit trail records who voided it and why."
+        )
+    else:
+        explanation = _(
+            "Voiding cancels the selected vouchers for good: they can no longer be registered "
+            "or booked, and a booked sitting is cancelled and its seat freed. Nothing is "
+            "deleted; each voucher's audit trail records who voided it and why."
+        )
     return ask_then_apply(
         modeladmin,
         request,
         vouchers,
-        title="Void vouchers",
-        explanation=(
-            f"Voiding cancels {what} for good: they can no longer be registered or booked, "
-            "and a booked sitting is cancelled and its seat freed. Nothing is deleted; "
-            "each voucher's audit trail records who voided it and why."
-        ),
-        button="Void these vouchers",
+        title=_("Void vouchers"),
+        explanation=explanation,
+        button=_("Void these vouchers"),
         apply=lambda voucher, reason: services.void_voucher(
             voucher=voucher, actor=request.user, reason=reason
         ),
-        done="Voided {count} voucher{s}.",
+        done=ngettext_lazy("Voided %(count)d voucher.", "Voided %(count)d vouchers.", "count"),
         describe=describe_voucher,
     )
 
 
 def describe_voucher(voucher) -> str:
-    holder = f", registered to {voucher.registered_by}" if voucher.registered_by_id else ""
-    pack = f"pack #{voucher.pack_id} ({voucher.pack.customer})"
-    return f"Voucher {voucher.masked_number} of {pack}{holder}"
+    params = {
+        "number": voucher.masked_number,
+        "pack": voucher.pack_id,
+        "customer": voucher.pack.customer,
+        "candidate": voucher.registered_by,
+    }
+    if voucher.registered_by_id:
+        return (
+            gettext(
+                "Voucher %(number)s of pack #%(pack)s (%(customer)s), registered to %(candidate)s"
+            )
+            % params
+        )
+    return gettext("Voucher %(number)s of pack #%(pack)s (%(customer)s)") % params

@@ -10,11 +10,15 @@ import csv
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from secondshot.admin_widgets import SafeAutocompleteSelect
 
 from ..clock import anywhere_on_earth_date
 from ..models import Customer, ExamPack
@@ -26,11 +30,14 @@ class ReportFilterForm(forms.Form):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(),
         required=False,
-        widget=AutocompleteSelect(ExamPack._meta.get_field("customer"), admin.site),
-        help_text="All your customers when empty.",
+        widget=SafeAutocompleteSelect(ExamPack._meta.get_field("customer"), admin.site),
+        label=_("Customer"),
+        help_text=_("All your customers when empty."),
     )
-    issued_from = forms.DateField(label="packs issued from", required=False, widget=AdminDateWidget)
-    issued_to = forms.DateField(label="until", required=False, widget=AdminDateWidget)
+    issued_from = forms.DateField(
+        label=_("packs issued from"), required=False, widget=AdminDateWidget
+    )
+    issued_to = forms.DateField(label=_("until"), required=False, widget=AdminDateWidget)
 
     def __init__(self, *args, customers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,15 +47,24 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("issued_from"), cleaned.get("issued_to")
         if first and last and last < first:
-            self.add_error("issued_to", "This date comes before the first one.")
+            self.add_error("issued_to", gettext("This date comes before the first one."))
         return cleaned
 
 
 def shown(line: CustomerUsage) -> dict:
-    """Return the line as the page shows it, its rates in per cent with what they count."""
+    """Return the line as the page shows it, its rates in per cent with what they count.
+
+    The per cent sign is placed as the active language places it ("50 %" in French).
+    """
 
     def rate(value, passed, sat):
-        return "—" if value is None else f"{value:.0%} ({passed} of {sat})"
+        if value is None:
+            return "—"
+        return gettext("%(percent)s%% (%(passed)s of %(sat)s)") % {
+            "percent": f"{value:.0%}".removesuffix("%"),
+            "passed": passed,
+            "sat": sat,
+        }
 
     return {
         "line": line,
@@ -115,7 +131,7 @@ def customer_report_view(customer_admin, request):
     export["format"] = "csv"
     context = {
         **customer_admin.admin_site.each_context(request),
-        "title": "Customer usage report",
+        "title": _("Customer usage report"),
         "opts": customer_admin.opts,
         "form": form,
         "media": form.media,

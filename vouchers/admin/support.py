@@ -22,7 +22,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from secondshot import ratelimit, roles
 from secondshot.throttling import too_many_attempts
@@ -43,7 +46,8 @@ LAST_FOUR_AND_EMAIL = re.compile(
 
 def sitting_at_centre(booking) -> str:
     start = booking.sitting.local_start()
-    return f"{start:%d %b %Y %H:%M} {start.tzname()}, {booking.sitting.centre}"
+    when = date_format(start, "STAFF_SITTING_FORMAT")
+    return f"{when} {start.tzname()}, {booking.sitting.centre}"
 
 
 class BookingInline(ReadOnlyInline):
@@ -52,12 +56,12 @@ class BookingInline(ReadOnlyInline):
     fields = ["attempt", "exam", "sitting_local", "status", "outcome", "booked_at"]
     readonly_fields = fields
     ordering = ["booked_at", "pk"]
-    verbose_name_plural = "bookings"
+    verbose_name_plural = _("bookings")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exam", "sitting__centre")
 
-    @admin.display(description="sitting (centre's local time)")
+    @admin.display(description=_("sitting (centre's local time)"))
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
 
@@ -68,12 +72,12 @@ class AuditTrailInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ["at", "pk"]
     show_change_link = False
-    verbose_name_plural = "audit trail"
+    verbose_name_plural = _("audit trail")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
-    @admin.display(description="details")
+    @admin.display(description=_("details"))
     def details_text(self, event):
         return details_text(event)
 
@@ -83,11 +87,11 @@ def details_text(event) -> str:
 
 
 class RegisteredFilter(admin.SimpleListFilter):
-    title = "registered"
+    title = _("registered")
     parameter_name = "registered"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Registered"), ("no", "Not registered"), ("voided", "Voided")]
+        return [("yes", _("Registered")), ("no", _("Not registered")), ("voided", _("Voided"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -109,10 +113,10 @@ def _reserve_lookup(request):
 
 class FindByNumberForm(forms.Form):
     number = forms.CharField(
-        label="voucher number",
+        label=_("voucher number"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 32, "autofocus": True}),
-        help_text="The whole number, as the candidate reads it: XXXX-XXXX-XXXX-XXXX-XXXX.",
+        help_text=_("The whole number, as the candidate reads it: XXXX-XXXX-XXXX-XXXX-XXXX."),
     )
 
     def clean_number(self):
@@ -154,7 +158,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         ("pack__customer", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["registered_by__email", "registered_by__legal_name", "pack__customer__name"]
-    search_help_text = (
+    search_help_text = _(
         "The whole voucher number; or its last four characters and the candidate's e-mail "
         "(7KQ4 alex@example.com); or a candidate's e-mail or name; or a customer's name."
     )
@@ -182,24 +186,24 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
 
     # --- the columns -----------------------------------------------------------
 
-    @admin.display(description="number")
+    @admin.display(description=_("number"))
     def masked_number(self, voucher):
         return voucher.masked_number
 
-    @admin.display(description="pack", ordering="pack")
+    @admin.display(description=_("pack"), ordering="pack")
     def pack_link(self, voucher):
         url = reverse("admin:vouchers_exampack_change", args=[voucher.pack_id])
         return format_html('<a href="{}">#{}</a>', url, voucher.pack_id)
 
-    @admin.display(description="customer", ordering="pack__customer__name")
+    @admin.display(description=_("customer"), ordering="pack__customer__name")
     def customer(self, voucher):
         return voucher.pack.customer
 
-    @admin.display(description="expires", ordering="pack__expires_on")
+    @admin.display(description=_("expires"), ordering="pack__expires_on")
     def expires_on(self, voucher):
         return voucher.pack.expires_on
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status(self, voucher):
         return voucher.status(at=timezone.now()).label
 
@@ -211,7 +215,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             number = numbers.normalize(term)
         except numbers.MalformedNumber as error:
             if NUMBER_SHAPE.fullmatch(term):
-                message = f"Not a voucher number: {error.reason}"
+                message = gettext("Not a voucher number: %(reason)s") % {"reason": error.reason}
                 self.message_user(request, message, messages.WARNING)
                 return queryset.none(), False
         else:
@@ -232,8 +236,14 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             minutes = max(1, reservation.retry_after // 60)
             self.message_user(
                 request,
-                f"Too many look-ups of numbers that matched nothing: try again in {minutes} "
-                "minutes.",
+                ngettext(
+                    "Too many look-ups of numbers that matched nothing: try again in "
+                    "%(minutes)s minute.",
+                    "Too many look-ups of numbers that matched nothing: try again in "
+                    "%(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 messages.ERROR,
             )
             return queryset.none()
@@ -266,10 +276,10 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             if found is not None:
                 reservation.give_back()
                 return redirect("admin:vouchers_voucher_change", found.pk)
-            form.add_error("number", "No voucher you can see has this number.")
+            form.add_error("number", gettext("No voucher you can see has this number."))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Find a voucher by its number",
+            "title": _("Find a voucher by its number"),
             "opts": self.opts,
             "form": form,
             "search_var": SEARCH_VAR,
@@ -279,7 +289,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     # --- acting on vouchers -----------------------------------------------------
 
     @admin.action(
-        description="Void the selected vouchers",
+        description=_("Void the selected vouchers"),
         permissions=["void"],
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
@@ -287,7 +297,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         return void(self, request, queryset)
 
     @admin.action(
-        description="Re-send the registration confirmation",
+        description=_("Re-send the registration confirmation"),
         permissions=["help_candidates"],
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
@@ -296,22 +306,26 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             self,
             request,
             queryset,
-            title="Re-send the registration confirmation",
-            explanation=(
+            title=_("Re-send the registration confirmation"),
+            explanation=_(
                 "The candidate gets the registration e-mail again, with its link to a new "
                 "voucher number (SS-6). It goes to the e-mail address of the candidate who "
                 "registered the voucher, never to you."
             ),
-            button="Re-send the confirmation",
+            button=_("Re-send the confirmation"),
             apply=lambda voucher, reason: services.resend_confirmation(
                 voucher=voucher, actor=request.user, reason=reason
             ),
-            done="Re-sent the registration confirmation for {count} voucher{s}.",
+            done=ngettext_lazy(
+                "Re-sent the registration confirmation for %(count)d voucher.",
+                "Re-sent the registration confirmation for %(count)d vouchers.",
+                "count",
+            ),
             describe=describe_voucher,
         )
 
     @admin.action(
-        description="Reissue the number on the candidate's behalf",
+        description=_("Reissue the number on the candidate's behalf"),
         permissions=["help_candidates"],
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
@@ -320,19 +334,22 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
             self,
             request,
             queryset,
-            title="Reissue the number on the candidate's behalf",
-            explanation=(
+            title=_("Reissue the number on the candidate's behalf"),
+            explanation=_(
                 "The voucher gets a new number, which is e-mailed to the candidate who "
                 "registered it, and is shown to nobody here. Every earlier number stops "
                 "working at once; nothing else about the voucher changes (SS-6)."
             ),
-            button="Reissue the number",
+            button=_("Reissue the number"),
             apply=lambda voucher, reason: services.reissue_number_on_behalf(
                 voucher=voucher, actor=request.user, reason=reason
             ),
-            done=(
-                "Reissued the number of {count} voucher{s}; each new number went to the "
-                "candidate's e-mail."
+            done=ngettext_lazy(
+                "Reissued the number of %(count)d voucher; each new number went to the "
+                "candidate's e-mail.",
+                "Reissued the number of %(count)d vouchers; each new number went to the "
+                "candidate's e-mail.",
+                "count",
             ),
             describe=describe_voucher,
         )

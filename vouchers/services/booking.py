@@ -35,11 +35,10 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
         .first()
     )
     if open_booking is not None:
-        start = open_booking.sitting.local_start()
         raise Refused(
             "one_at_a_time",
             exam=open_booking.exam.number,
-            when=f"{start:%d %B %Y at %H:%M} {start.tzname()}",
+            when=open_booking.sitting.local_start(),
         )
 
 

@@ -9,10 +9,12 @@ statements for a chunk of bookings rather than six for each.
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
-from .. import locking
+from .. import locking, tasks
 from ..errors import Refused
 from ..models import Booking, Voucher, VoucherEvent
 
@@ -25,7 +27,7 @@ def record_outcome(
     Recording the same outcome again changes nothing (so a results file can be
     imported twice); a different outcome over a recorded one is refused.
     A failed or no-show first attempt on a Second Shot voucher opens its free
-    retake (SS-1).
+    retake (SS-1); once that is committed, the reminder that says so is enqueued.
     """
     now = now or timezone.now()
     with locking.workflow():
@@ -101,3 +103,9 @@ def save_outcomes(bookings: list[Booking], *, recorded_by, now: datetime) -> Non
         )
         for booking in bookings
     )
+    for booking in bookings:
+        if booking.outcome in Booking.NOT_PASSED and booking.attempt == Booking.Attempt.FIRST:
+            # The task itself checks the voucher has a retake (a Second Shot pack).
+            transaction.on_commit(
+                partial(tasks.enqueue_retake_reminder, booking.voucher_id, now=now), robust=True
+            )

@@ -8,10 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from exams.models import Sitting
+from secondshot.validators import latest_date
 
 from .. import audit, locking, numbers
 from ..errors import Refused
-from ..models import Booking, Customer, ExamPack, Voucher, VoucherEvent
+from ..models import MAX_PACK_SIZE, Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,18 @@ def issue_pack(
         issued_by=issued_by,
         issued_at=now,
     )
-    if exam_count < 1:
-        raise Refused("bad_exam_count")
+    if not 1 <= exam_count <= MAX_PACK_SIZE:
+        raise Refused("bad_exam_count", most=MAX_PACK_SIZE)
+    if list_price < 0:
+        raise Refused("negative_price")
     if pack.is_second_shot and pack.is_combined_with_other_offer():
         raise Refused("second_shot_combined")
     # Stricter than using a voucher (judged anywhere on Earth): a pack is issued
     # with at least one whole day to use it, whatever the time zone.
     if expires_on <= now.date():
         raise Refused("expiry_in_past")
+    if expires_on > latest_date():
+        raise Refused("expiry_too_far", latest=latest_date())
 
     plain_numbers = [numbers.generate() for _ in range(exam_count)]
     with locking.workflow():

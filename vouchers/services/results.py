@@ -34,6 +34,7 @@ from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..errors import Refused
 from ..models import Booking
@@ -105,10 +106,12 @@ def import_results(*, file, recorded_by, now: datetime | None = None) -> ImportR
         except UnicodeDecodeError:
             report.refuse(
                 None,
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and import it again.",
+                _("The file is not UTF-8 text. Save it as “CSV UTF-8” and import it again."),
             )
         except csv.Error as error:
-            report.refuse(None, f"The file is not a readable CSV file ({error}).")
+            report.refuse(
+                None, _("The file is not a readable CSV file (%(error)s).") % {"error": error}
+            )
         if report.error_count:
             report.recorded = report.unchanged = 0
             transaction.set_rollback(True)
@@ -119,7 +122,7 @@ def _record_all(file, *, recorded_by, now: datetime, report: ImportReport) -> No
     reader = csv.reader(codecs.iterdecode(iter(file), "utf-8-sig"), strict=True)
     header = next(reader, None)
     if header is None:
-        report.refuse(None, "The file is empty. It needs a header row and one row per booking.")
+        report.refuse(None, _("The file is empty. It needs a header row and one row per booking."))
         return
     position = _read_header(header, report)
     if position is None:
@@ -129,7 +132,7 @@ def _record_all(file, *, recorded_by, now: datetime, report: ImportReport) -> No
     while chunk := list(islice(rows, CHUNK_ROWS)):
         _record_chunk(chunk, recorded_by=recorded_by, now=now, report=report)
     if report.rows == 0 and not report.error_count:
-        report.refuse(None, "The file has a header row but no results.")
+        report.refuse(None, _("The file has a header row but no results."))
 
 
 def _read_header(header: list[str], report: ImportReport) -> dict[str, int] | None:
@@ -137,13 +140,24 @@ def _read_header(header: list[str], report: ImportReport) -> dict[str, int] | No
     missing = [column for column in COLUMNS if column not in names]
     repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
     if missing or repeated:
-        problem = (
-            f"it lacks {', '.join(missing)}" if missing else f"it repeats {', '.join(repeated)}"
-        )
+        if missing:
+            message = _(
+                "The first line must name the columns %(columns)s; it lacks %(problem)s. "
+                "Found: %(found)s."
+            )
+        else:
+            message = _(
+                "The first line must name the columns %(columns)s; it repeats %(problem)s. "
+                "Found: %(found)s."
+            )
         report.refuse(
             1,
-            f"The first line must name the columns {', '.join(COLUMNS)}; {problem}. "
-            f"Found: {', '.join(header) or 'nothing'}.",
+            message
+            % {
+                "columns": ", ".join(COLUMNS),
+                "problem": ", ".join(missing or repeated),
+                "found": ", ".join(header) or _("nothing"),
+            },
         )
         return None
     return {column: names.index(column) for column in COLUMNS}
@@ -157,13 +171,20 @@ def _parsed_rows(reader, position: dict[str, int], *, width: int) -> Iterator[_R
         except StopIteration:
             return
         except csv.Error as error:
-            yield RowError(reader.line_num, f"this line is not readable as CSV ({error}).")
+            yield RowError(
+                reader.line_num,
+                _("this line is not readable as CSV (%(error)s).") % {"error": error},
+            )
             continue
         if not any(value.strip() for value in values):
             continue  # a blank line
         line = reader.line_num
         if len(values) != width:
-            yield RowError(line, f"expected {width} values as in the header, found {len(values)}.")
+            yield RowError(
+                line,
+                _("expected %(width)s values as in the header, found %(found)s.")
+                % {"width": width, "found": len(values)},
+            )
             continue
         value = {column: values[index].strip() for column, index in position.items()}
         try:
@@ -181,7 +202,9 @@ def _parsed_rows(reader, position: dict[str, int], *, width: int) -> Iterator[_R
 
 def _booking_id(text: str) -> int:
     if not text.isdigit():
-        raise ValueError(f"booking_reference “{text}” is not a booking number.")
+        raise ValueError(
+            _("booking_reference “%(text)s” is not a booking number.") % {"text": text}
+        )
     return int(text)
 
 
@@ -190,7 +213,8 @@ def _utc(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"sitting_start_utc “{text}” is not a date and time such as 2026-03-02T08:00:00Z."
+            _("sitting_start_utc “%(text)s” is not a date and time such as 2026-03-02T08:00:00Z.")
+            % {"text": text}
         ) from None
     # The column is UTC by name: a time without an offset is read as UTC.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
@@ -221,7 +245,11 @@ def _record_chunk(
             else:
                 report.unchanged += 1
         except Refused as refusal:
-            report.refuse(row.line, f"booking {row.booking_id}: {refusal.message}")
+            report.refuse(
+                row.line,
+                _("booking %(booking)s: %(refusal)s")
+                % {"booking": row.booking_id, "refusal": refusal.message},
+            )
     save_outcomes(list(changed.values()), recorded_by=recorded_by, now=now)
 
 
@@ -231,15 +259,23 @@ def _to_the_minute(moment: datetime) -> datetime:
 
 def _mismatch(row: _Row, booking: Booking | None) -> str | None:
     """Return why the row does not describe the booking it names, or None if it does."""
+    params = {
+        "booking": row.booking_id,
+        "email": row.candidate_email,
+        "exam": booking.exam.number if booking else "",
+        "row_exam": row.exam_number,
+        "start": f"{booking.sitting.starts_at:%Y-%m-%dT%H:%MZ}" if booking else "",
+        "row_start": row.sitting_start.isoformat(),
+    }
     if booking is None:
-        return f"there is no booking {row.booking_id}."
+        return _("there is no booking %(booking)s.") % params
     if booking.candidate.email.lower() != row.candidate_email.lower():
-        return f"booking {row.booking_id} is not {row.candidate_email}’s booking."
+        return _("booking %(booking)s is not %(email)s’s booking.") % params
     if booking.exam.number != row.exam_number:
-        return f"booking {row.booking_id} is for exam {booking.exam.number}, not {row.exam_number}."
+        return _("booking %(booking)s is for exam %(exam)s, not %(row_exam)s.") % params
     if _to_the_minute(booking.sitting.starts_at) != _to_the_minute(row.sitting_start):
         return (
-            f"booking {row.booking_id} is for the sitting starting "
-            f"{booking.sitting.starts_at:%Y-%m-%dT%H:%MZ}, not {row.sitting_start.isoformat()}."
+            _("booking %(booking)s is for the sitting starting %(start)s, not %(row_start)s.")
+            % params
         )
     return None

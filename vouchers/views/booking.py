@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from exams.models import Sitting
@@ -128,7 +129,7 @@ class ReviewBookingView(LoginRequiredMixin, View):
             return render(
                 request, self.template_name, context | {"refusal": refusal.message}, status=409
             )
-        messages.success(request, "Your exam is booked. We have e-mailed you the details.")
+        messages.success(request, _("Your exam is booked. We have e-mailed you the details."))
         return redirect("portal:booking", pk=booking.pk)
 
 
@@ -179,8 +180,11 @@ class CancelBookingView(LoginRequiredMixin, View):
             )
         messages.success(
             request,
-            f"Your booking for {booking.exam.number} is cancelled. "
-            "Your voucher covers it again: you can book another sitting.",
+            _(
+                "Your booking for %(exam)s is cancelled. "
+                "Your voucher covers it again: you can book another sitting."
+            )
+            % {"exam": booking.exam.number},
         )
         return redirect("portal:dashboard")
 
@@ -218,7 +222,7 @@ class ReviewMoveView(LoginRequiredMixin, View):
         except Refused as refusal:
             context = {"booking": booking, "sitting": sitting, "refusal": refusal.message}
             return render(request, self.template_name, context, status=409)
-        messages.success(request, "Your booking is moved. We have e-mailed you the new details.")
+        messages.success(request, _("Your booking is moved. We have e-mailed you the new details."))
         return redirect("portal:booking", pk=moved.pk)
 
 
@@ -240,9 +244,12 @@ class ResendBookingEmailView(LoginRequiredMixin, View):
         booking = _candidate_booking(request, pk)
         if booking.status != Booking.Status.SCHEDULED:
             messages.info(
-                request, "This booking is no longer scheduled, so there is nothing to send."
+                request, _("This booking is no longer scheduled, so there is nothing to send.")
             )
         else:
             emails.send_booking_notice(booking, "booked")
-            messages.success(request, f"We have sent the details to {request.user.email} again.")
+            messages.success(
+                request,
+                _("We have sent the details to %(email)s again.") % {"email": request.user.email},
+            )
         return redirect("portal:booking", pk=booking.pk)

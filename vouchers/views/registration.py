@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from secondshot import ratelimit
@@ -22,8 +23,10 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
         if not self.request.user.has_verified_email():
             form.add_error(
                 None,
-                "Please confirm your e-mail address first: the voucher's confirmation, "
-                "with the link that recovers a lost number, goes to it.",
+                _(
+                    "Please confirm your e-mail address first: the voucher's confirmation, "
+                    "with the link that recovers a lost number, goes to it."
+                ),
             )
             return self.form_invalid(form)
         # Every lookup counts against the limits until it succeeds; a typo caught
@@ -48,7 +51,10 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
         reservation.give_back()
         messages.success(
             self.request,
-            f"Voucher {voucher.masked_number} is registered. We have e-mailed you a "
-            "confirmation: keep it, it lets you recover a lost voucher number.",
+            _(
+                "Voucher %(number)s is registered. We have e-mailed you a "
+                "confirmation: keep it, it lets you recover a lost voucher number."
+            )
+            % {"number": voucher.masked_number},
         )
         return redirect("portal:dashboard")

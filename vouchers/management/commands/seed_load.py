@@ -24,6 +24,7 @@ from vouchers.loadset_checks import consistency_problems
 
 # Children first, so a plain DELETE (SQLite) works in this order too.
 DATA_TABLES = [
+    "vouchers_remindersent",
     "vouchers_voucherevent",
     "vouchers_booking",
     "vouchers_voucher",

@@ -1,0 +1,19 @@
+"""Date and time formats per language, found through ``FORMAT_MODULE_PATH``.
+
+Besides Django's own (``DATE_FORMAT`` …, which Django ships for every language
+and these modules do not repeat), each language names the portal's formats:
+
+- ``DAY_FORMAT``: a calendar day in a sentence (a voucher's expiry date);
+- ``DAY_MONTH_FORMAT``: the same without the year;
+- ``SITTING_FORMAT``: a sitting's start, with the weekday, as pages and e-mails show it;
+- ``SITTING_NO_YEAR_FORMAT``: a start without the year, for the candidate's own time
+  when it falls on another day than the centre's;
+- ``SITTING_SHORT_FORMAT``: the same, shorter, for screen-reader labels;
+- ``SITTING_IN_TEXT_FORMAT``: a sitting's start within a sentence or an e-mail subject;
+- ``STAFF_SITTING_FORMAT`` and ``STAFF_WEEKDAY_SITTING_FORMAT``: the back office's
+  compact forms.
+
+Use them by name: ``{{ day|date:"DAY_FORMAT" }}`` in templates, or
+``django.utils.formats.date_format(day, "DAY_FORMAT")`` in code. Month and day
+names come from Django's own catalogues in the active language.
+"""

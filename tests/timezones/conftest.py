@@ -1,0 +1,50 @@
+"""Fixtures for the candidate's own time zone: a signed-in candidate and test centres
+on both sides of the equator, where summer time starts and ends in opposite months."""
+
+import pytest
+
+from tests.factories import CandidateFactory, TestCenterFactory
+
+
+@pytest.fixture
+def candidate(db):
+    return CandidateFactory(legal_name="Ada King Lovelace")
+
+
+@pytest.fixture
+def signed_in(client, candidate):
+    client.force_login(candidate)
+    return client
+
+
+@pytest.fixture
+def berlin(db):
+    return TestCenterFactory(
+        name="Berlin Mitte",
+        country="Germany",
+        city="Berlin",
+        time_zone="Europe/Berlin",
+        address="Friedrichstraße 68",
+    )
+
+
+@pytest.fixture
+def auckland(db):
+    return TestCenterFactory(
+        name="Auckland Central",
+        country="New Zealand",
+        city="Auckland",
+        time_zone="Pacific/Auckland",
+        address="21 Queen Street",
+    )
+
+
+@pytest.fixture
+def sydney(db):
+    return TestCenterFactory(
+        name="Sydney CBD",
+        country="Australia",
+        city="Sydney",
+        time_zone="Australia/Sydney",
+        address="60 Margaret Street",
+    )

@@ -1,0 +1,53 @@
+"""Background tasks (``django.tasks``): the reminder e-mails.
+
+``settings.TASKS`` runs them at once in the enqueuing process by default, or
+queues them in the database for ``manage.py db_worker`` (``TASKS_BACKEND=db``).
+Arguments are plain JSON values, as a database queue stores them.
+"""
+
+from datetime import datetime
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import reminders
+from .services import reminders as reminder_service
+
+
+@task
+def send_reminder(
+    voucher_id: int, occasion: str, booking_id: int | None = None, now: str | None = None
+) -> str:
+    """Send one reminder if it is still due and not yet sent (see services/reminders.py).
+
+    ``now`` (ISO 8601) judges it at a given moment; without it, at the moment the
+    task runs, so a task that waited in the queue is judged afresh.
+    """
+    return reminder_service.send_reminder(
+        voucher_id=voucher_id,
+        occasion=occasion,
+        booking_id=booking_id,
+        now=datetime.fromisoformat(now) if now else None,
+    )
+
+
+def enqueue_reminder(reminder: reminders.Reminder, *, now: datetime | None = None):
+    return send_reminder.enqueue(
+        reminder.voucher_id,
+        reminder.occasion,
+        reminder.booking_id,
+        now.isoformat() if now else None,
+    )
+
+
+def enqueue_due_reminders(*, now: datetime | None = None) -> list[reminders.Reminder]:
+    """Enqueue one task per reminder due at ``now`` (default: the real time); return them."""
+    due = reminders.due_reminders(now=now or timezone.now())
+    for reminder in due:
+        enqueue_reminder(reminder, now=now)
+    return due
+
+
+def enqueue_retake_reminder(voucher_id: int, *, now: datetime) -> None:
+    """Enqueue the reminder that a free retake is open: called once a result is committed."""
+    enqueue_reminder(reminders.Reminder(voucher_id, reminders.Occasion.RETAKE_OPEN), now=now)
