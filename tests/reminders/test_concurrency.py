@@ -13,11 +13,11 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from tests.factories import RegisteredVoucherFactory, local_datetime
 from tests.reminders.conftest import EXPIRES, before_expiry
 from tests.reminders.helpers import book_at
+from tests.threads import run_together
 from vouchers import reminders, tasks
 from vouchers.models import ReminderSent
 from vouchers.services import reminders as reminder_service
@@ -25,29 +25,6 @@ from vouchers.services import reminders as reminder_service
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 2
-
-
-def run_together(count, work):
-    """Run ``work()`` in ``count`` threads released at once; return each result or error."""
-    start = threading.Barrier(count)
-    results = [None] * count
-
-    def runner(index):
-        try:
-            start.wait(timeout=30)
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
 
 
 @pytest.fixture
@@ -91,7 +68,7 @@ def held_after_listing(monkeypatch):
 def test_two_workers_at_once_send_each_reminder_exactly_once(due_now, held_after_listing):
     now, due = due_now
 
-    results = run_together(WORKERS, lambda: tasks.enqueue_due_reminders(now=now))
+    results = run_together(WORKERS, lambda _: tasks.enqueue_due_reminders(now=now))
 
     assert [len(r) for r in results] == [len(due)] * WORKERS, "each worker saw every reminder"
     assert len(mail.outbox) == len(due)
@@ -125,6 +102,6 @@ def test_control_without_the_unique_claim_both_workers_send(
 
     monkeypatch.setattr(reminder_service, "claim", claim_without_constraint)
 
-    run_together(WORKERS, lambda: tasks.enqueue_due_reminders(now=now))
+    run_together(WORKERS, lambda _: tasks.enqueue_due_reminders(now=now))
 
     assert len(mail.outbox) == WORKERS * len(due)

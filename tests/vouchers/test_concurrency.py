@@ -14,7 +14,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from exams.models import Sitting
@@ -25,6 +24,7 @@ from tests.factories import (
     UserFactory,
     VoucherFactory,
 )
+from tests.threads import run_together
 from vouchers import locking, services
 from vouchers.errors import Refused
 from vouchers.models import Booking, Voucher
@@ -34,29 +34,6 @@ from vouchers.tokens import make_recovery_token, read_recovery_token
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-
-
-def run_together(count, work):
-    """Run ``work(i)`` in ``count`` threads released at once; return each result or refusal."""
-    start = threading.Barrier(count)
-    results = [None] * count
-
-    def runner(index):
-        try:
-            start.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def codes(results):
