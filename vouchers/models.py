@@ -118,6 +118,7 @@ class ExamPack(models.Model):
         ordering = ["-issued_at"]
         constraints = [
             models.CheckConstraint(condition=Q(exam_count__gte=1), name="pack_has_an_exam"),
+            models.CheckConstraint(condition=Q(list_price__gte=0), name="pack_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="pack_discount_is_a_percentage",

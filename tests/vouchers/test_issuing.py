@@ -105,3 +105,10 @@ def test_voiding_a_voucher_cancels_its_booking_frees_the_seat_and_is_audited(can
         services.void_voucher(
             voucher=voucher, actor=manager, reason="again", now=now + timedelta(1)
         )
+
+
+def test_the_database_refuses_a_negative_list_price():
+    """The constraint stands behind the form and the workflow."""
+    pack = ExamPackFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExamPack.objects.filter(pk=pack.pk).update(list_price=-1)
