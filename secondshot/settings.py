@@ -105,7 +105,7 @@ else:
         f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
     )
 
-# Background tasks (django.tasks): the reminder e-mails. "immediate" runs each task
+# Background tasks (django.tasks): the booking and reminder e-mails. "immediate" runs each task
 # in the process that enqueues it (development, tests, a single small server);
 # "db" queues them in the database (django-tasks-db) for workers started with
 # `python manage.py db_worker` (production). The table exists either way.

@@ -1,6 +1,8 @@
 import os
+import signal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
@@ -70,3 +72,24 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks go to the database queue (``TASKS_BACKEND=db``), to wait for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def run_worker():
+    """Run ``db_worker --batch`` (every queued task, then stop), keeping pytest's signals."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+
+    def run():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+    yield run
+    for number, handler in handlers.items():
+        signal.signal(number, handler)

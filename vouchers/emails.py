@@ -1,4 +1,5 @@
-"""E-mails about vouchers and bookings. Workflows send them with ``transaction.on_commit``.
+"""E-mails about vouchers and bookings. Workflows send them once they commit
+(``transaction.on_commit``); the booking notices and reminders through a task (``tasks.py``).
 
 Each e-mail names the voucher's expiry date. The new number after a reissue on
 a candidate's behalf goes only to the candidate, never to the staff member.

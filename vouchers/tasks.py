@@ -1,4 +1,4 @@
-"""Background tasks (``django.tasks``): the reminder e-mails.
+"""Background tasks (``django.tasks``): the reminder and booking e-mails.
 
 ``settings.TASKS`` runs them at once in the enqueuing process by default, or
 queues them in the database for ``manage.py db_worker`` (``TASKS_BACKEND=db``).
@@ -11,6 +11,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from . import reminders
+from .services import booking as booking_service
 from .services import reminders as reminder_service
 
 
@@ -51,3 +52,15 @@ def enqueue_due_reminders(*, now: datetime | None = None) -> list[reminders.Remi
 def enqueue_retake_reminder(voucher_id: int, *, now: datetime) -> None:
     """Enqueue the reminder that a free retake is open: called once a result is committed."""
     enqueue_reminder(reminders.Reminder(voucher_id, reminders.Occasion.RETAKE_OPEN), now=now)
+
+
+@task
+def send_booking_notice(booking_id: int, what: str) -> str:
+    """Tell the candidate a booking was made, moved or cancelled (``what``); see
+    ``services.booking.send_notice`` for what a notice that waited in the queue sends."""
+    return booking_service.send_notice(booking_id=booking_id, what=what)
+
+
+def enqueue_booking_notice(booking_id: int, what: str) -> None:
+    """Enqueue a booking's notice: called by the workflows once the change is committed."""
+    send_booking_notice.enqueue(booking_id, what)

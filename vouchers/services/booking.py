@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exams.models import Exam, Sitting
 
-from .. import audit, emails, locking
+from .. import audit, emails, locking, tasks
 from ..errors import Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
@@ -42,11 +42,33 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
         )
 
 
-def _notify(booking_id: int, what: str) -> None:
+# What send_notice did, for the task's result.
+SENT = "sent"
+OVERTAKEN = "overtaken"
+
+
+def send_notice(*, booking_id: int, what: str) -> str:
+    """E-mail the candidate that the booking was ``booked``, ``moved`` (to it) or ``cancelled``.
+
+    Run by a task, perhaps long after the change and after later ones: a booking
+    cancelled since (by the candidate, or by moving it again) gets no "booked" or
+    "moved" notice, as the later change's own notice tells where they stand, and
+    calendars never add an event after its cancellation. A cancellation is final,
+    so its notice always goes.
+    """
     booking = Booking.objects.select_related(
         "candidate", "exam", "sitting__centre", "voucher__pack"
     ).get(pk=booking_id)
+    if what != "cancelled" and booking.status == Booking.Status.CANCELLED:
+        return OVERTAKEN
     emails.send_booking_notice(booking, what)
+    return SENT
+
+
+def _notify(booking: Booking, what: str) -> None:
+    """Queue the booking's notice once the workflow commits: a rolled-back change sends nothing,
+    and a mail server that fails loses no booking (the candidate can have it sent again)."""
+    transaction.on_commit(partial(tasks.enqueue_booking_notice, booking.pk, what), robust=True)
 
 
 def _take_seat(sitting: Sitting) -> None:
@@ -111,7 +133,7 @@ def book_sitting(
             exam=exam.number,
             sitting=sitting.pk,
         )
-        transaction.on_commit(partial(_notify, booking.pk, "booked"), robust=True)
+        _notify(booking, "booked")
     return booking
 
 
@@ -156,7 +178,7 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
             booking=booking.pk,
             sitting=booking.sitting_id,
         )
-        transaction.on_commit(partial(_notify, booking.pk, "cancelled"), robust=True)
+        _notify(booking, "cancelled")
     return booking
 
 
@@ -201,5 +223,5 @@ def move_booking(
             from_sitting=old_sitting.pk,
             to_sitting=new_sitting.pk,
         )
-        transaction.on_commit(partial(_notify, moved.pk, "moved"), robust=True)
+        _notify(moved, "moved")
     return moved
