@@ -370,17 +370,32 @@ def test_an_expired_voucher_offers_no_exam_to_book(signed_in, candidate, exam, c
     assert listed_exams(response) == set()
 
 
+@pytest.mark.parametrize("address_names", ["another exam", "no exam", "a mangled exam"])
 def test_a_retake_goes_straight_to_choosing_a_sitting_for_the_same_exam(
-    signed_in, candidate, voucher, exam, catalogue, now, django_capture_on_commit_callbacks
+    signed_in,
+    candidate,
+    voucher,
+    exam,
+    catalogue,
+    now,
+    django_capture_on_commit_callbacks,
+    address_names,
 ):
     """SS-1, SS-8"""
     take(candidate, voucher, exam, Booking.Outcome.FAILED, now=now)
     sitting = SittingFactory(starts_at=now + timedelta(days=8))
 
     choose = signed_in.get(book_url(voucher))
-    other_exam = catalogue["academic"]
+    confirm = (
+        reverse("portal:review_booking", args=[voucher.pk, sitting.pk])
+        + {
+            "another exam": f"?exam={catalogue['academic'].pk}",
+            "no exam": "",
+            "a mangled exam": "?exam=4x",
+        }[address_names]
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        booked = signed_in.post(review_url(voucher, sitting, other_exam))
+        booked = signed_in.post(confirm)
 
     page = text(choose)
     assert "Book your free retake" in page

@@ -115,6 +115,32 @@ def test_another_candidate_gets_404_for_every_url_with_an_object_id_and_nothing_
     assert control.status_code != 404, f"{path} must work for its owner"
 
 
+MISSING = 10**9  # no row has this id
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("review_booking", lambda o: [MISSING, o.free.pk]),
+        ("review_booking", lambda o: [o.spare.pk, MISSING]),
+        ("cancel_booking", lambda o: [MISSING]),
+        ("review_move", lambda o: [MISSING, o.free.pk]),
+        ("review_move", lambda o: [o.booking.pk, MISSING]),
+    ],
+)
+def test_confirming_with_a_voucher_booking_or_sitting_that_does_not_exist_is_404(
+    name, arguments, owner, signed_in
+):
+    """The workflows read the rows themselves: a missing one is "not found", not an error."""
+    path = reverse(f"portal:{name}", args=arguments(owner)) + f"?exam={owner.exam.pk}"
+    before = everything()
+
+    response = signed_in.post(path)
+
+    assert response.status_code == 404, path
+    assert everything() == before
+
+
 def _any_path(pattern: URLPattern) -> str:
     kwargs = {
         name: 1 if type(converter).__name__ == "IntConverter" else make_recovery_token_stub()

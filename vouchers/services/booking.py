@@ -5,7 +5,7 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from exams.models import Exam, Sitting
@@ -85,13 +85,18 @@ def book_sitting(
     """Book the candidate a seat at the sitting, paid by the voucher.
 
     The first booking with any voucher of a pack ties the whole pack to the
-    candidate (SS-5). Refused, with the reason, when any rule says no.
+    candidate (SS-5). Refused, with the reason, when any rule says no. Only the
+    ids of ``voucher`` and ``sitting`` are read: their rows are read as they are
+    locked (Voucher.DoesNotExist or Sitting.DoesNotExist when there is none).
     """
     now = now or timezone.now()
     with locking.workflow():
         # The candidate's row serialises their bookings: SS-4 is about all of them.
         candidate = locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).get()
-        pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
+        try:
+            pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
+        except ExamPack.DoesNotExist:
+            raise Voucher.DoesNotExist(f"No voucher {voucher.pk}.") from None
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
         # Read once under the lock: the rules below ask the bookings several times.
         prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
@@ -140,18 +145,30 @@ def book_sitting(
 def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     """Lock the booking's voucher, its sitting (and the one it moves to), then the booking.
 
-    Returns the locked booking and the locked sittings by id; refuses a booking
-    that is not the candidate's.
+    Only the ids of ``booking`` and ``to_sitting`` are read: each row is read as
+    it is locked (Booking.DoesNotExist or Sitting.DoesNotExist when there is none).
+    Returns the locked booking, with its voucher, pack, sitting and exam, and the
+    locked sittings by id; refuses a booking that is not the candidate's.
     """
-    voucher = locking.for_update(Voucher.objects.filter(pk=booking.voucher_id)).get()
-    sitting_ids = {booking.sitting_id} | ({to_sitting.pk} if to_sitting else set())
+    of_booking = Booking.objects.filter(pk=booking.pk)
+    try:
+        voucher = locking.for_update(
+            Voucher.objects.filter(pk__in=of_booking.values("voucher_id")).select_related("pack")
+        ).get()
+    except Voucher.DoesNotExist:
+        raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
+    wanted = Q(pk__in=of_booking.values("sitting_id"))
+    if to_sitting is not None:
+        wanted |= Q(pk=to_sitting.pk)
     sittings = {
         s.pk: s
         for s in locking.for_update(
-            Sitting.objects.filter(pk__in=sitting_ids).select_related("centre").order_by("pk")
+            Sitting.objects.filter(wanted).select_related("centre").order_by("pk")
         )
     }
-    booking = locking.for_update(Booking.objects.filter(pk=booking.pk)).get()
+    if to_sitting is not None and to_sitting.pk not in sittings:
+        raise Sitting.DoesNotExist(f"No sitting {to_sitting.pk}.")
+    booking = locking.for_update(of_booking.select_related("exam")).get()
     if booking.candidate_id != candidate.pk:
         raise Refused("voucher_not_yours")
     booking.sitting, booking.voucher = sittings[booking.sitting_id], voucher
@@ -161,7 +178,8 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
 def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) -> Booking:
     """Cancel the booking before the cut-off; the voucher covers again what it did (SS-10).
 
-    A pack tied to the candidate stays tied.
+    A pack tied to the candidate stays tied. Only the id of ``booking`` is read
+    (``_lock_booking_for_change``).
     """
     now = now or timezone.now()
     with locking.workflow():
@@ -187,7 +205,8 @@ def move_booking(
 ) -> Booking:
     """Move the booking to another sitting of the same exam before the cut-off (SS-10).
 
-    Returns the new booking; the old one is cancelled and points to it.
+    Returns the new booking; the old one is cancelled and points to it. Only the
+    ids of ``booking`` and ``sitting`` are read (``_lock_booking_for_change``).
     """
     now = now or timezone.now()
     with locking.workflow():

@@ -15,7 +15,7 @@ from exams.models import Sitting
 from .. import calendar, emails, services
 from ..errors import Refused
 from ..forms import ExamSearchForm, SittingSearchForm
-from ..models import Booking
+from ..models import Booking, Voucher
 from ..queries import candidate_vouchers, eligible_exams, explain_ineligible, sittings_for
 
 
@@ -28,14 +28,19 @@ def _candidate_booking(request, pk):
     return booking
 
 
-def _exam_for(voucher, attempt, request):
-    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
-    if attempt == Booking.Attempt.RETAKE:
-        return voucher.exam()
+def _chosen_exam(request):
+    """The eligible exam chosen with ``?exam=``, or None."""
     exam_id = request.GET.get("exam", "")
     if not re.fullmatch(r"[0-9]{1,18}", exam_id):
         return None
     return eligible_exams().filter(pk=int(exam_id)).first()
+
+
+def _exam_for(voucher, attempt, request):
+    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
+    if attempt == Booking.Attempt.RETAKE:
+        return voucher.exam()
+    return _chosen_exam(request)
 
 
 def _sitting(pk):
@@ -115,6 +120,33 @@ class ReviewBookingView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, pk, sitting_pk))
 
     def post(self, request, pk, sitting_pk):
+        """Book straight away: the workflow reads and locks the voucher and the sitting and
+        checks every rule; the page is built only to show a refusal."""
+        exam = _chosen_exam(request)
+        if exam is None:  # a retake's exam is its first attempt's, found on the voucher
+            return self._post_with_context(request, pk, sitting_pk)
+        try:
+            booking = services.book_sitting(
+                candidate=request.user,
+                voucher=Voucher(pk=pk),
+                exam=exam,
+                sitting=Sitting(pk=sitting_pk),
+            )
+        except (Voucher.DoesNotExist, Sitting.DoesNotExist):
+            raise Http404 from None
+        except Refused as refusal:
+            if refusal.code == "voucher_not_yours":
+                raise Http404 from None
+            if refusal.code == "retake_same_exam":
+                # A retake is of its first attempt's exam, whatever the address names.
+                return self._post_with_context(request, pk, sitting_pk)
+            context = self._context(request, pk, sitting_pk)
+            return render(
+                request, self.template_name, context | {"refusal": refusal.message}, status=409
+            )
+        return self._booked(request, booking)
+
+    def _post_with_context(self, request, pk, sitting_pk):
         context = self._context(request, pk, sitting_pk)
         if "refusal" in context:
             return render(request, self.template_name, context, status=409)
@@ -129,6 +161,9 @@ class ReviewBookingView(LoginRequiredMixin, View):
             return render(
                 request, self.template_name, context | {"refusal": refusal.message}, status=409
             )
+        return self._booked(request, booking)
+
+    def _booked(self, request, booking):
         messages.success(request, _("Your exam is booked. We have e-mailed you the details."))
         return redirect("portal:booking", pk=booking.pk)
 
@@ -168,14 +203,19 @@ class CancelBookingView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"booking": booking} | _change_refusal(booking))
 
     def post(self, request, pk):
-        booking = _candidate_booking(request, pk)
+        """Cancel straight away: the workflow reads and locks the booking and checks the rule;
+        the page is built only to show a refusal."""
         try:
-            services.cancel_booking(candidate=request.user, booking=booking)
+            booking = services.cancel_booking(candidate=request.user, booking=Booking(pk=pk))
+        except Booking.DoesNotExist:
+            raise Http404 from None
         except Refused as refusal:
+            if refusal.code == "voucher_not_yours":
+                raise Http404 from None
             return render(
                 request,
                 self.template_name,
-                {"booking": booking, "refusal": refusal.message},
+                {"booking": _candidate_booking(request, pk), "refusal": refusal.message},
                 status=409,
             )
         messages.success(
@@ -216,11 +256,21 @@ class ReviewMoveView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
     def post(self, request, pk, sitting_pk):
-        booking, sitting = _candidate_booking(request, pk), _sitting(sitting_pk)
+        """Move straight away, as cancelling does."""
         try:
-            moved = services.move_booking(candidate=request.user, booking=booking, sitting=sitting)
+            moved = services.move_booking(
+                candidate=request.user, booking=Booking(pk=pk), sitting=Sitting(pk=sitting_pk)
+            )
+        except (Booking.DoesNotExist, Sitting.DoesNotExist):
+            raise Http404 from None
         except Refused as refusal:
-            context = {"booking": booking, "sitting": sitting, "refusal": refusal.message}
+            if refusal.code == "voucher_not_yours":
+                raise Http404 from None
+            context = {
+                "booking": _candidate_booking(request, pk),
+                "sitting": _sitting(sitting_pk),
+                "refusal": refusal.message,
+            }
             return render(request, self.template_name, context, status=409)
         messages.success(request, _("Your booking is moved. We have e-mailed you the new details."))
         return redirect("portal:booking", pk=moved.pk)
