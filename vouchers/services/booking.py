@@ -15,25 +15,23 @@ from ..errors import Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
 
-def _settle_started_bookings(candidate, now: datetime) -> None:
-    """Mark the candidate's bookings whose sitting has started as taken (SS-4).
+def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
+    """SS-4: one booked exam not yet taken at a time.
 
     A booking stops holding the candidate's one place as soon as its sitting
-    starts; its outcome is recorded later.
+    starts: such bookings are marked taken here (their outcome is recorded later).
+    One SELECT reads the candidate's scheduled bookings (one at most, by the
+    constraint); an UPDATE follows only when one of them has started.
     """
-    Booking.objects.filter(
-        candidate=candidate, status=Booking.Status.SCHEDULED, sitting__starts_at__lte=now
-    ).update(status=Booking.Status.TAKEN)
-
-
-def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
-    """SS-4: one booked exam not yet taken at a time."""
-    _settle_started_bookings(candidate, now)
-    open_booking = (
+    scheduled = list(
         Booking.objects.filter(candidate=candidate, status=Booking.Status.SCHEDULED)
         .select_related("exam", "sitting__centre")
-        .first()
+        .order_by("pk")
     )
+    started = [b.pk for b in scheduled if b.sitting.has_started(at=now)]
+    if started:
+        Booking.objects.filter(pk__in=started).update(status=Booking.Status.TAKEN)
+    open_booking = next((b for b in scheduled if not b.sitting.has_started(at=now)), None)
     if open_booking is not None:
         raise Refused(
             "one_at_a_time",
@@ -92,7 +90,8 @@ def book_sitting(
     now = now or timezone.now()
     with locking.workflow():
         # The candidate's row serialises their bookings: SS-4 is about all of them.
-        candidate = locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).get()
+        # Locked, not read: nothing in it decides a rule.
+        locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).values_list("pk").get()
         try:
             pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
         except ExamPack.DoesNotExist:
@@ -215,7 +214,7 @@ def move_booking(
         booking.check_can_change(at=now)
         if new_sitting.pk == old_sitting.pk:
             raise Refused("same_sitting")
-        voucher = Voucher.objects.select_related("pack").get(pk=booking.voucher_id)
+        voucher = booking.voucher
         voucher.check_sitting(new_sitting, now=now)
 
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
