@@ -1,5 +1,6 @@
 """Production settings: ``check --deploy`` is clean, and every page carries a strict CSP."""
 
+import ast
 import os
 import secrets
 import subprocess
@@ -41,6 +42,35 @@ def test_check_deploy_prints_no_warning_with_production_settings():
     print(f"\ncheck --deploy: {result.stdout.strip()} {result.stderr.strip()}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def database_options(**env) -> dict:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DB_PREPARED_STATEMENTS"}
+        | {"DJANGO_SETTINGS_MODULE": "secondshot.settings"}
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout)
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off():
+    """README: DB_PREPARED_STATEMENTS=False for a PgBouncer that cannot keep them."""
+    url = "postgres://portal@db.example.com:5432/secondshot"
+
+    on = database_options(DATABASE_URL=url)
+    off = database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="False")
+
+    assert (on["server_side_binding"], on["prepare_threshold"]) == (True, 5)
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    assert off["options"] == on["options"], "the lock timeout stays either way"
 
 
 def test_production_refuses_the_development_secret_key():
