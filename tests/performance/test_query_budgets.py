@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import (
     BookingFactory,
@@ -101,6 +102,8 @@ def build_world(*, vouchers: int, sittings: int, tag: str) -> World:
     scheduled = BookingFactory(
         voucher=scheduled_voucher, candidate=candidate, exam=exam, sitting=future[-1]
     )
+    future[-1].seats_taken += 1  # the booking holds its seat, which cancelling frees
+    future[-1].save(update_fields=["seats_taken"])
     # The rest cycle through what a voucher can have been through.
     for i, voucher in enumerate(others):
         match i % 5:
@@ -193,6 +196,50 @@ def test_a_candidate_page_makes_the_same_queries_whatever_the_data_size(client, 
 
     assert large_count == small_count, "\n".join(large_sql)
     assert large_count <= budget, "\n".join(large_sql)
+
+
+# The POSTs that book and cancel: the most queries each may make, counted as in
+# production (TASKS_BACKEND=db): the workflow's statements, then the task row that
+# queues the e-mail as it commits. Cancelling runs first, so the candidate has no
+# open booking when booking (SS-4).
+POSTS = {
+    "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 11),
+    "book": (
+        lambda w: (
+            reverse("portal:review_booking", args=[w.fresh_voucher.pk, w.sitting.pk])
+            + f"?exam={w.exam.pk}"
+        ),
+        15,
+    ),
+}
+
+
+def count_post_queries(client, world, capture_on_commit) -> dict[str, tuple[int, list[str]]]:
+    client.force_login(world.candidate)
+    counted = {}
+    for name, (url_for, _) in POSTS.items():
+        with CaptureQueriesContext(connection) as queries, capture_on_commit(execute=True):
+            response = client.post(url_for(world))
+        assert response.status_code == 302, (name, response.content[:500])
+        counted[name] = len(queries), [q["sql"] for q in queries.captured_queries]
+    return counted
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_booking_and_cancelling_make_the_same_queries_whatever_the_data_size(
+    client, django_capture_on_commit_callbacks
+):
+    small = build_world(**SMALL, tag="small")
+    large = build_world(**LARGE, tag="large")
+
+    small_counts = count_post_queries(client, small, django_capture_on_commit_callbacks)
+    large_counts = count_post_queries(client, large, django_capture_on_commit_callbacks)
+
+    assert DBTaskResult.objects.count() == 4, "each POST queued its e-mail"
+    for name, (_, budget) in POSTS.items():
+        (small_count, _), (large_count, large_sql) = small_counts[name], large_counts[name]
+        assert large_count == small_count, "\n".join(large_sql)
+        assert large_count <= budget, f"{name}: {large_count} queries\n" + "\n".join(large_sql)
 
 
 def booking_post_queries(client, *, pack_size: int, tag: str) -> int:
