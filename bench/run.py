@@ -492,6 +492,8 @@ def run(args, env):
             scenarios.append((name, get_load(path, staff), f"{args.connections} clients"))
             # A back-office page serves a few staff at a time: measured with one too.
             scenarios.append((f"{name}, 1 client", get_load(path, staff), "judged here"))
+        if args.pages:
+            scenarios = [s for s in scenarios if s[0].split(",")[0] in args.pages]
         for name, load, note in scenarios:
             page, floor_rounds = measure(name, load, floor, args, note=note)
             pages.append(page)
@@ -676,6 +678,11 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
     parser.add_argument("--skip-timings", action="store_true", help="pages only")
+    parser.add_argument(
+        "--pages",
+        type=lambda text: [name.strip() for name in text.split(",")],
+        help='only these rows, comma-separated: "dashboard,sitting search" (while iterating)',
+    )
     parser.add_argument("--compare", action="store_true", help="measure gunicorn shapes")
     args = parser.parse_args()
 

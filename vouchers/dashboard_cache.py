@@ -1,0 +1,102 @@
+"""The candidate dashboard's cards, kept in the shared cache until something they show changes.
+
+The dashboard is the page candidates open most, and what it shows changes
+rarely: when one of their vouchers changes, when the catalogue changes, and when
+time passes a moment that changes a status. Each is caught without any workflow
+having to remember the cache:
+
+- **Their vouchers.** Every change to a voucher or its bookings writes an audit
+  event in the same transaction (SS-12), and events are never deleted. The key
+  holds how many vouchers the candidate has and how many events those vouchers
+  have, read in one indexed query *before* the cards are read: a change that
+  commits in between makes the cards newer than their key, never older, and the
+  next request misses and renders again.
+- **The catalogue.** Exams, test centres, sittings, customers and packs are
+  edited in the back office; any save of one replaces a generation token, once
+  the change is committed, and every card rendered under the old token is
+  ignored. A pack being tied to a candidate is the exception: its vouchers'
+  events already tell.
+- **Time.** A card is kept no longer than the next moment its status or its days
+  left can change (a booked sitting starting, midnight anywhere on Earth), and
+  never longer than ``MAX_AGE``, which also bounds how long a release's new
+  templates take to show.
+
+The key also holds the language and time zone the cards are rendered in. Only the
+cards are kept: the page around them (messages, the sign-out form's CSRF token)
+is rendered for each request. Nothing is kept in process memory, so every app
+server behind a load balancer reads and replaces the same entries.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+
+from .clock import ANYWHERE_ON_EARTH
+from .models import Voucher
+
+MAX_AGE = timedelta(minutes=5)
+GENERATION_KEY = "dashboard:generation"
+# A pack's fields set when it is tied to a candidate (SS-5): its vouchers' events tell.
+TIE_FIELDS = {"candidate", "tied_at"}
+
+
+def fingerprint(candidate) -> tuple[int, int]:
+    """How many vouchers the candidate has registered, and how many events they have."""
+    found = Voucher.objects.filter(registered_by=candidate).aggregate(
+        vouchers=Count("pk", distinct=True), events=Count("events")
+    )
+    return found["vouchers"], found["events"]
+
+
+def _key(candidate, print_: tuple[int, int]) -> str:
+    zone = candidate.time_zone or "-"
+    return f"dashboard:{candidate.pk}:{print_[0]}:{print_[1]}:{translation.get_language()}:{zone}"
+
+
+def next_change(cards, now: datetime) -> datetime:
+    """The first moment after ``now`` at which the cards would read differently."""
+    local = now.astimezone(ANYWHERE_ON_EARTH)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time())
+    moments = [now + MAX_AGE, midnight.replace(tzinfo=ANYWHERE_ON_EARTH)]
+    for card in cards:
+        for booking in card["attempts"]:
+            if booking.sitting.starts_at > now:
+                moments.append(booking.sitting.starts_at)
+    return min(moments)
+
+
+def cards_html(candidate, render) -> str:
+    """The cards, from the cache while they still hold, else from ``render(now)``.
+
+    ``render`` returns (the HTML, the cards it shows).
+    """
+    now = timezone.now()
+    key = _key(candidate, fingerprint(candidate))
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    if kept and kept["generation"] == generation and now < kept["until"]:
+        return kept["html"]
+    html, cards = render(now)
+    until = next_change(cards, now)
+    cache.set(
+        key,
+        {"generation": generation, "until": until, "html": html},
+        timeout=max(1, int((until - now).total_seconds()) + 1),
+    )
+    return html
+
+
+def forget_all() -> None:
+    """Ignore every candidate's cached cards from now on (the catalogue changed)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def forget_all_on_commit(sender, instance=None, update_fields=None, **kwargs) -> None:
+    """Signal receiver: the catalogue changed; forget the cards once that is committed."""
+    if sender.__name__ == "ExamPack" and update_fields and set(update_fields) <= TIE_FIELDS:
+        return
+    transaction.on_commit(forget_all)
