@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from .. import dashboard_cache
+from .. import page_cache
 from ..clock import anywhere_on_earth_date
 from ..queries import candidate_vouchers
 
@@ -50,8 +50,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context = {"packs": packs, "user": candidate}
             return render_to_string("partials/dashboard_cards.html", context), cards
 
-        # Kept between changes (dashboard_cache.py): the page candidates open most.
-        html = dashboard_cache.cards_html(candidate, render)
+        # Kept between changes (page_cache.py): the page candidates open most.
+        html = page_cache.cards_html(candidate, render)
         return super().get_context_data(packs_html=mark_safe(html), **kwargs)
 
 

@@ -1,6 +1,14 @@
-"""The candidate dashboard's cards, kept in the shared cache until something they show changes.
+"""Parts of the two pages candidates open most, kept in the shared cache.
 
-The dashboard is the page candidates open most, and what it shows changes
+Nothing is kept in process memory, so every app server behind a load balancer
+reads and replaces the same entries. Only parts of pages are kept: the page
+around them (messages, the sign-out form's CSRF token) is rendered for each
+request, and the part kept depends on nothing of the request.
+
+The dashboard's cards
+---------------------
+
+They are kept until something they show changes. What they show changes
 rarely: when one of their vouchers changes, when the catalogue changes, and when
 time passes a moment that changes a status. Each is caught without any workflow
 having to remember the cache:
@@ -21,12 +29,23 @@ having to remember the cache:
   never longer than ``MAX_AGE``, which also bounds how long a release's new
   templates take to show.
 
-The key also holds the language and time zone the cards are rendered in. Only the
-cards are kept: the page around them (messages, the sign-out form's CSRF token)
-is rendered for each request. Nothing is kept in process memory, so every app
-server behind a load balancer reads and replaces the same entries.
+The key also holds the language and time zone the cards are rendered in.
+
+The sitting list of the booking page
+------------------------------------
+
+Step 2 of booking names the exam and lists the first sittings with a free seat
+before the voucher expires, in a country and city. That step is the same for
+every voucher expiring the same day, so it is kept for ``SITTINGS_MAX_AGE`` under
+the expiry date, the exam, the attempt, the place asked for, the language and the
+time zone, and forgotten with the catalogue generation. Its links are relative
+to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every voucher. The seats left
+it shows may be that many seconds old: a sitting that filled meanwhile is
+refused, with the reason, when the booking is confirmed, as it is without a
+cache.
 """
 
+import hashlib
 import uuid
 from datetime import datetime, timedelta
 
@@ -39,7 +58,8 @@ from .clock import ANYWHERE_ON_EARTH
 from .models import Voucher
 
 MAX_AGE = timedelta(minutes=5)
-GENERATION_KEY = "dashboard:generation"
+SITTINGS_MAX_AGE = timedelta(seconds=15)
+GENERATION_KEY = "catalogue:generation"
 # A pack's fields set when it is tied to a candidate (SS-5): its vouchers' events tell.
 TIE_FIELDS = {"candidate", "tied_at"}
 
@@ -90,8 +110,36 @@ def cards_html(candidate, render) -> str:
     return html
 
 
+def sitting_step_html(
+    *, expires_on, exam_id: int, attempt: str, country: str, city: str, candidate, render
+) -> str | None:
+    """Step 2 of booking for vouchers expiring on ``expires_on``, kept a few seconds.
+
+    The exam and the place are as asked, unchecked; ``render`` returns the HTML for
+    any voucher expiring that day (None if the exam cannot be booked) and whether to
+    keep it: only an exam and a place the page accepted are kept, so what is kept is
+    bounded by the catalogue and the test centres.
+    """
+    place = hashlib.sha256(f"{country}\n{city}".encode()).hexdigest()[:32]
+    zone = candidate.time_zone or "-"
+    language = translation.get_language()
+    key = f"sittings:{expires_on}:{exam_id}:{attempt}:{place}:{language}:{zone}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    if kept and kept["generation"] == generation:
+        return kept["html"]
+    html, accepted = render()
+    if html is not None and accepted:
+        cache.set(
+            key,
+            {"generation": generation, "html": html},
+            timeout=int(SITTINGS_MAX_AGE.total_seconds()),
+        )
+    return html
+
+
 def forget_all() -> None:
-    """Ignore every candidate's cached cards from now on (the catalogue changed)."""
+    """Ignore every kept card and sitting list from now on (the catalogue changed)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 

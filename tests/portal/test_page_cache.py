@@ -1,8 +1,9 @@
-"""The dashboard's cards come from the cache, and never show anything out of date.
+"""The dashboard's cards and the booking page's sitting list come from the cache, and
+never show anything out of date (the seats left aside, which may be seconds old).
 
 Each test opens the dashboard (which keeps its cards), changes something the
 way the portal or the back office does, and opens it again: the change must
-show at once. See vouchers/dashboard_cache.py for how each kind is caught.
+show at once. See vouchers/page_cache.py for how each kind is caught.
 """
 
 from datetime import datetime, time, timedelta
@@ -21,7 +22,8 @@ from tests.factories import (
     StaffFactory,
     VoucherFactory,
 )
-from vouchers import dashboard_cache, services
+from tests.portal.pages import book_url, links, offered_sittings
+from vouchers import page_cache, services
 from vouchers.clock import ANYWHERE_ON_EARTH
 from vouchers.models import Booking
 
@@ -190,6 +192,49 @@ def test_a_change_committed_while_the_cards_render_is_not_kept_as_current(
         )
         return html, []
 
-    dashboard_cache.cards_html(candidate, render_then_someone_books)
+    page_cache.cards_html(candidate, render_then_someone_books)
     page = dashboard(signed_in)
     assert "cards from before the booking" not in page and "Booked:" in page
+
+
+# --- the sitting list of the booking page -------------------------------------------
+
+
+def test_one_kept_sitting_list_serves_every_voucher_expiring_that_day(
+    signed_in, voucher, other_client, other_candidate, exam
+):
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    theirs = RegisteredVoucherFactory(
+        registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
+    )
+    for client, own in ((signed_in, voucher), (other_client, theirs)):
+        page = client.get(book_url(own, exam=exam.pk))
+        review = reverse("portal:review_booking", args=[own.pk, sitting.pk])
+        assert f"{review}?exam={exam.pk}" in [href for href, _ in links(page)]
+
+
+def test_a_sitting_added_in_the_back_office_is_listed_at_once(signed_in, voucher, exam, commit):
+    first = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {first.pk}
+    added = commit(SittingFactory, starts_at=timezone.now() + timedelta(days=21))
+    assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {first.pk, added.pk}
+
+
+def test_a_sitting_that_filled_while_listed_is_refused_with_the_reason(
+    signed_in, voucher, other_candidate, exam, commit
+):
+    """The list may show seats up to SITTINGS_MAX_AGE old; confirming checks them afresh."""
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20), seats=1)
+    assert sitting.pk in offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk)))
+    commit(
+        services.book_sitting,
+        candidate=other_candidate,
+        voucher=RegisteredVoucherFactory(registered_by=other_candidate),
+        exam=exam,
+        sitting=sitting,
+    )
+    review = reverse("portal:review_booking", args=[voucher.pk, sitting.pk])
+    refused = signed_in.post(f"{review}?exam={exam.pk}")
+    assert refused.status_code == 409
+    assert "full" in refused.content.decode()
+    assert not Booking.objects.filter(voucher=voucher).exists()
