@@ -238,3 +238,15 @@ def test_a_sitting_that_filled_while_listed_is_refused_with_the_reason(
     assert refused.status_code == 409
     assert "full" in refused.content.decode()
     assert not Booking.objects.filter(voucher=voucher).exists()
+
+
+def test_an_exam_withdrawn_in_the_back_office_is_no_longer_offered_at_once(
+    signed_in, voucher, exam, commit
+):
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {sitting.pk}
+    exam.is_active = False
+    commit(exam.save)
+    page = signed_in.get(book_url(voucher, exam=exam.pk))
+    assert offered_sittings(page) == set()
+    assert "1. Choose the exam" in page.content.decode()
