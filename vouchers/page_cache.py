@@ -39,10 +39,10 @@ before the voucher expires, in a country and city. That step is the same for
 every voucher expiring the same day, so it is kept for ``SITTINGS_MAX_AGE`` under
 the expiry date, the exam, the attempt, the place asked for, the language and the
 time zone, and forgotten with the catalogue generation. Its links are relative
-to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every voucher. The seats left
-it shows may be that many seconds old: a sitting that filled meanwhile is
-refused, with the reason, when the booking is confirmed, as it is without a
-cache.
+to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every
+voucher. The seats left it shows may be that many seconds old: a sitting that
+filled meanwhile is refused, with the reason, when the booking is confirmed, as
+it is without a cache.
 """
 
 import hashlib
@@ -55,7 +55,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from .clock import ANYWHERE_ON_EARTH
-from .models import Voucher
+from .models import ExamPack, Voucher
 
 MAX_AGE = timedelta(minutes=5)
 SITTINGS_MAX_AGE = timedelta(seconds=15)
@@ -72,9 +72,10 @@ def fingerprint(candidate) -> tuple[int, int]:
     return found["vouchers"], found["events"]
 
 
-def _key(candidate, print_: tuple[int, int]) -> str:
+def _key(candidate, counts: tuple[int, int]) -> str:
+    vouchers, events = counts
     zone = candidate.time_zone or "-"
-    return f"dashboard:{candidate.pk}:{print_[0]}:{print_[1]}:{translation.get_language()}:{zone}"
+    return f"dashboard:{candidate.pk}:{vouchers}:{events}:{translation.get_language()}:{zone}"
 
 
 def next_change(cards, now: datetime) -> datetime:
@@ -145,6 +146,6 @@ def forget_all() -> None:
 
 def forget_all_on_commit(sender, instance=None, update_fields=None, **kwargs) -> None:
     """Signal receiver: the catalogue changed; forget the cards once that is committed."""
-    if sender.__name__ == "ExamPack" and update_fields and set(update_fields) <= TIE_FIELDS:
+    if sender is ExamPack and update_fields and set(update_fields) <= TIE_FIELDS:
         return
     transaction.on_commit(forget_all)
