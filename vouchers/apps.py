@@ -8,7 +8,16 @@ class VouchersConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_save
+
+        from exams.models import Exam, Sitting, TestCenter
 
         from .audit import register_sqlite_functions
+        from .models import Customer, ExamPack
+        from .page_cache import forget_all_on_commit
 
         connection_created.connect(register_sqlite_functions)
+        # What the dashboard's cached cards show of the catalogue (page_cache.py).
+        for model in (Exam, TestCenter, Sitting, Customer, ExamPack):
+            post_save.connect(forget_all_on_commit, sender=model)
+            post_delete.connect(forget_all_on_commit, sender=model)

@@ -7,12 +7,12 @@ what to offer, using the same policy methods.
 import re
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 
 from exams.models import Exam, Sitting
 
 from .errors import Refused
-from .models import ELIGIBLE_EXAM_PREFIXES, Voucher, is_exam_eligible
+from .models import ELIGIBLE_EXAM_PREFIXES, Booking, Voucher, is_exam_eligible
 
 SITTINGS_SHOWN = 20
 _PAGE = 2 * SITTINGS_SHOWN
@@ -28,6 +28,17 @@ def candidate_vouchers(candidate):
         .select_related("pack__customer")
         .prefetch_related(Voucher.live_bookings_prefetch())
         .order_by("pack__expires_on", "pack_id", "pk")
+    )
+
+
+def vouchers_to_book(candidate):
+    """The candidate's vouchers with what the booking rules read, and no more: the pack,
+    and the bookings not cancelled with their exam and sitting (two queries)."""
+    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
+    return (
+        Voucher.objects.filter(registered_by=candidate)
+        .select_related("pack")
+        .prefetch_related(Prefetch("bookings", queryset=live.select_related("exam", "sitting")))
     )
 
 

@@ -3,9 +3,10 @@
 import re
 from datetime import UTC, timedelta
 from html import unescape
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from django.core import mail
+from django.urls import reverse
 
 from tests.factories import SittingFactory
 from vouchers import services
@@ -42,9 +43,11 @@ def input_value(response, name: str) -> str | None:
 
 
 def links(response) -> list[tuple[str, str]]:
-    """Every link on the page as (href, words)."""
+    """Every link on the page as (href, words), the href followed as a browser would:
+    relative to the page's own address."""
+    page = response.request["PATH_INFO"]
     return [
-        (unescape(href), " ".join(unescape(re.sub(r"<[^>]+>", " ", words)).split()))
+        (urljoin(page, unescape(href)), " ".join(unescape(re.sub(r"<[^>]+>", " ", words)).split()))
         for href, words in re.findall(
             r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', response.content.decode(), re.DOTALL
         )
@@ -55,13 +58,19 @@ def has_link(response, href: str, words: str) -> bool:
     return any(h.split("?")[0] == href and w == words for h, w in links(response))
 
 
+def book_url(voucher, **query):
+    """The booking page of the voucher: ``exam=`` chooses the exam, then where."""
+    url = reverse("portal:book", args=[voucher.pk])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
 def offered_sittings(response) -> set[int]:
     """The ids of the sittings the page offers to choose (to book or to move to)."""
-    content = response.content.decode()
-    return {
-        int(pk)
-        for pk in re.findall(r'href="/(?:vouchers/\d+/book|bookings/\d+/move)/(\d+)/', content)
-    }
+    chosen = (
+        re.match(r"/(?:vouchers/\d+/book|bookings/\d+/move)/(\d+)/", href)
+        for href, _ in links(response)
+    )
+    return {int(match[1]) for match in chosen if match}
 
 
 def path_in(message, marker: str) -> str:

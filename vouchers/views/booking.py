@@ -1,22 +1,31 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
-from exams.models import Sitting
+from exams.models import Exam, Sitting
 
-from .. import calendar, emails, services
+from .. import calendar, emails, page_cache, services
 from ..errors import Refused
 from ..forms import ExamSearchForm, SittingSearchForm
-from ..models import Booking, Voucher
-from ..queries import candidate_vouchers, eligible_exams, explain_ineligible, sittings_for
+from ..models import Booking, Voucher, is_exam_eligible
+from ..queries import (
+    candidate_vouchers,
+    eligible_exams,
+    explain_ineligible,
+    sittings_for,
+    vouchers_to_book,
+)
 
 
 def _candidate_booking(request, pk):
@@ -28,19 +37,28 @@ def _candidate_booking(request, pk):
     return booking
 
 
-def _chosen_exam(request):
-    """The eligible exam chosen with ``?exam=``, or None."""
+def _exam_id_in_address(request) -> int | None:
+    """The exam chosen with ``?exam=``, as an id, or None."""
     exam_id = request.GET.get("exam", "")
-    if not re.fullmatch(r"[0-9]{1,18}", exam_id):
-        return None
-    return eligible_exams().filter(pk=int(exam_id)).first()
+    return int(exam_id) if re.fullmatch(r"[0-9]{1,18}", exam_id) else None
+
+
+def _chosen_exam_id(voucher, attempt, request) -> int | None:
+    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
+    if attempt == Booking.Attempt.RETAKE:
+        return voucher.exam().pk
+    return _exam_id_in_address(request)
+
+
+def _exam_by_id(exam_id: int):
+    """The exam, if it is one the offer covers and still offered (SS-3); else None."""
+    exam = Exam.objects.filter(pk=exam_id, is_active=True).first()
+    return exam if exam is not None and is_exam_eligible(exam) else None
 
 
 def _exam_for(voucher, attempt, request):
-    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
-    if attempt == Booking.Attempt.RETAKE:
-        return voucher.exam()
-    return _chosen_exam(request)
+    exam_id = _chosen_exam_id(voucher, attempt, request)
+    return None if exam_id is None else _exam_by_id(exam_id)
 
 
 def _sitting(pk):
@@ -54,41 +72,62 @@ class BookView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         now = timezone.now()
-        voucher = get_object_or_404(candidate_vouchers(request.user), pk=pk)
+        voucher = get_object_or_404(vouchers_to_book(request.user), pk=pk)
         context = {"voucher": voucher}
         try:
             attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
         context["attempt"] = attempt
-        exam = _exam_for(voucher, attempt, request)
-        if exam is None:
-            search = ExamSearchForm(request.GET)
-            query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-            return render(
-                request,
-                self.template_name,
-                context
-                | {
-                    "search": search,
-                    "exams": eligible_exams(query)[:30],
-                    "query": query,
-                    "ineligible": explain_ineligible(query),
-                },
+        exam_id = _chosen_exam_id(voucher, attempt, request)
+        if exam_id is not None:
+            # Kept for every voucher expiring that day (page_cache.py); None when the
+            # exam asked for is not one the voucher can pay for: the exams are listed.
+            step = page_cache.sitting_step_html(
+                expires_on=voucher.pack.expires_on,
+                exam_id=exam_id,
+                attempt=attempt,
+                country=request.GET.get("country", ""),
+                city=request.GET.get("city", ""),
+                candidate=request.user,
+                render=partial(self._sitting_step, request, voucher, attempt, exam_id, now),
             )
-        where = SittingSearchForm(request.GET)
-        where.is_valid()
-        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+            if step is not None:
+                return render(
+                    request, self.template_name, context | {"sitting_step": mark_safe(step)}
+                )
+        search = ExamSearchForm(request.GET)
+        query = search.cleaned_data["q"].strip() if search.is_valid() else ""
         return render(
             request,
             self.template_name,
             context
             | {
-                "exam": exam,
-                "where": where,
-                "sittings": sittings_for(voucher, now=now, **place),
+                "search": search,
+                "exams": eligible_exams(query)[:30],
+                "query": query,
+                "ineligible": explain_ineligible(query),
             },
         )
+
+    @staticmethod
+    def _sitting_step(request, voucher, attempt, exam_id, now):
+        """Step 2, and whether to keep it; (None, False) when the exam cannot be booked."""
+        exam = voucher.exam() if attempt == Booking.Attempt.RETAKE else _exam_by_id(exam_id)
+        if exam is None:
+            return None, False
+        where = SittingSearchForm(request.GET)
+        valid = where.is_valid()
+        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+        step = {
+            "attempt": attempt,
+            "where": where,
+            "exam": exam,
+            "expires_on": voucher.pack.expires_on,
+            "sittings": sittings_for(voucher, now=now, **place),
+            "user": request.user,
+        }
+        return render_to_string("partials/sitting_step.html", step), valid
 
 
 class ReviewBookingView(LoginRequiredMixin, View):
@@ -122,7 +161,8 @@ class ReviewBookingView(LoginRequiredMixin, View):
     def post(self, request, pk, sitting_pk):
         """Book straight away: the workflow reads and locks the voucher and the sitting and
         checks every rule; the page is built only to show a refusal."""
-        exam = _chosen_exam(request)
+        exam_id = _exam_id_in_address(request)
+        exam = None if exam_id is None else _exam_by_id(exam_id)
         if exam is None:  # a retake's exam is its first attempt's, found on the voucher
             return self._post_with_context(request, pk, sitting_pk)
         try:

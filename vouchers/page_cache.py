@@ -1,0 +1,151 @@
+"""Parts of the two pages candidates open most, kept in the shared cache.
+
+Nothing is kept in process memory, so every app server behind a load balancer
+reads and replaces the same entries. Only parts of pages are kept: the page
+around them (messages, the sign-out form's CSRF token) is rendered for each
+request, and the part kept depends on nothing of the request.
+
+The dashboard's cards
+---------------------
+
+They are kept until something they show changes. What they show changes
+rarely: when one of their vouchers changes, when the catalogue changes, and when
+time passes a moment that changes a status. Each is caught without any workflow
+having to remember the cache:
+
+- **Their vouchers.** Every change to a voucher or its bookings writes an audit
+  event in the same transaction (SS-12), and events are never deleted. The key
+  holds how many vouchers the candidate has and how many events those vouchers
+  have, read in one indexed query *before* the cards are read: a change that
+  commits in between makes the cards newer than their key, never older, and the
+  next request misses and renders again.
+- **The catalogue.** Exams, test centres, sittings, customers and packs are
+  edited in the back office; any save of one replaces a generation token, once
+  the change is committed, and every card rendered under the old token is
+  ignored. A pack being tied to a candidate is the exception: its vouchers'
+  events already tell.
+- **Time.** A card is kept no longer than the next moment its status or its days
+  left can change (a booked sitting starting, midnight anywhere on Earth), and
+  never longer than ``MAX_AGE``, which also bounds how long a release's new
+  templates take to show.
+
+The key also holds the language and time zone the cards are rendered in.
+
+The sitting list of the booking page
+------------------------------------
+
+Step 2 of booking names the exam and lists the first sittings with a free seat
+before the voucher expires, in a country and city. That step is the same for
+every voucher expiring the same day, so it is kept for ``SITTINGS_MAX_AGE`` under
+the expiry date, the exam, the attempt, the place asked for, the language and the
+time zone, and forgotten with the catalogue generation. Its links are relative
+to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every
+voucher. The seats left it shows may be that many seconds old: a sitting that
+filled meanwhile is refused, with the reason, when the booking is confirmed, as
+it is without a cache.
+"""
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+
+from .clock import ANYWHERE_ON_EARTH
+from .models import ExamPack, Voucher
+
+MAX_AGE = timedelta(minutes=5)
+SITTINGS_MAX_AGE = timedelta(seconds=15)
+GENERATION_KEY = "catalogue:generation"
+# A pack's fields set when it is tied to a candidate (SS-5): its vouchers' events tell.
+TIE_FIELDS = {"candidate", "tied_at"}
+
+
+def fingerprint(candidate) -> tuple[int, int]:
+    """How many vouchers the candidate has registered, and how many events they have."""
+    found = Voucher.objects.filter(registered_by=candidate).aggregate(
+        vouchers=Count("pk", distinct=True), events=Count("events")
+    )
+    return found["vouchers"], found["events"]
+
+
+def _key(candidate, counts: tuple[int, int]) -> str:
+    vouchers, events = counts
+    zone = candidate.time_zone or "-"
+    return f"dashboard:{candidate.pk}:{vouchers}:{events}:{translation.get_language()}:{zone}"
+
+
+def next_change(cards, now: datetime) -> datetime:
+    """The first moment after ``now`` at which the cards would read differently."""
+    local = now.astimezone(ANYWHERE_ON_EARTH)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time())
+    moments = [now + MAX_AGE, midnight.replace(tzinfo=ANYWHERE_ON_EARTH)]
+    for card in cards:
+        for booking in card["attempts"]:
+            if booking.sitting.starts_at > now:
+                moments.append(booking.sitting.starts_at)
+    return min(moments)
+
+
+def cards_html(candidate, render) -> str:
+    """The cards, from the cache while they still hold, else from ``render(now)``.
+
+    ``render`` returns (the HTML, the cards it shows).
+    """
+    now = timezone.now()
+    key = _key(candidate, fingerprint(candidate))
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    if kept and kept["generation"] == generation and now < kept["until"]:
+        return kept["html"]
+    html, cards = render(now)
+    until = next_change(cards, now)
+    cache.set(
+        key,
+        {"generation": generation, "until": until, "html": html},
+        timeout=max(1, int((until - now).total_seconds()) + 1),
+    )
+    return html
+
+
+def sitting_step_html(
+    *, expires_on, exam_id: int, attempt: str, country: str, city: str, candidate, render
+) -> str | None:
+    """Step 2 of booking for vouchers expiring on ``expires_on``, kept a few seconds.
+
+    The exam and the place are as asked, unchecked; ``render`` returns the HTML for
+    any voucher expiring that day (None if the exam cannot be booked) and whether to
+    keep it: only an exam and a place the page accepted are kept, so what is kept is
+    bounded by the catalogue and the test centres.
+    """
+    place = hashlib.sha256(f"{country}\n{city}".encode()).hexdigest()[:32]
+    zone = candidate.time_zone or "-"
+    language = translation.get_language()
+    key = f"sittings:{expires_on}:{exam_id}:{attempt}:{place}:{language}:{zone}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    if kept and kept["generation"] == generation:
+        return kept["html"]
+    html, accepted = render()
+    if html is not None and accepted:
+        cache.set(
+            key,
+            {"generation": generation, "html": html},
+            timeout=int(SITTINGS_MAX_AGE.total_seconds()),
+        )
+    return html
+
+
+def forget_all() -> None:
+    """Ignore every kept card and sitting list from now on (the catalogue changed)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def forget_all_on_commit(sender, instance=None, update_fields=None, **kwargs) -> None:
+    """Signal receiver: the catalogue changed; forget the cards once that is committed."""
+    if sender is ExamPack and update_fields and set(update_fields) <= TIE_FIELDS:
+        return
+    transaction.on_commit(forget_all)
