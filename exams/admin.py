@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from .forms import SittingForm, SittingSeriesForm
@@ -82,7 +83,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sitting)
-class SittingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
     form = SittingForm
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from secondshot.admin_paging import BoundedCountAdmin
+
 from ..models import VoucherEvent
 from .packs import masked_link
 from .scoping import CustomerScopedAdmin, ReadOnlyMixin
@@ -41,7 +43,7 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(VoucherEvent)
-class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     list_display = ["at", "action", "voucher_number", "customer", "actor", "details_text"]
     list_select_related = ["voucher__pack__customer", "actor"]

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from ..models import Customer, ExamPack
@@ -30,7 +31,7 @@ class PackInline(ReadOnlyInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SafeAutocompleteMixin, CustomerScopedAdmin):
+class CustomerAdmin(SafeAutocompleteMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "account_manager"
     list_display = ["name", "country", "contact_email", "account_manager"]
     list_select_related = ["account_manager"]

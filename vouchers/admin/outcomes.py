@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_paging import BoundedCountAdmin
 
 from .. import services
 from ..models import Booking
@@ -74,7 +75,7 @@ def describe_booking(booking) -> str:
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     fields = [
         "reference",

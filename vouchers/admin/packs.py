@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.admin_widgets import SafeAutocompleteMixin
 from secondshot.validators import validate_within_reach
 
@@ -142,7 +143,9 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExamPack)
-class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScopedAdmin):
+class ExamPackAdmin(
+    SafeAutocompleteMixin, handover.HandOverViews, BoundedCountAdmin, CustomerScopedAdmin
+):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
     add_fieldsets = [
@@ -183,7 +186,6 @@ class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScope
     customer_filter_path = "customer"
     # Fifty rows read at a glance; each row costs its usage counts and its rendering.
     list_per_page = 50
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return with_pack_usage(super().get_queryset(request))

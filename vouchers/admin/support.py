@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import ratelimit, roles
+from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.throttling import too_many_attempts
 
 from .. import numbers, services
@@ -127,7 +128,7 @@ class FindByNumberForm(forms.Form):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class VoucherAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "pack__customer__account_manager"
     fields = [
         "masked_number",
@@ -166,8 +167,6 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
     customer_filter_path = "pack__customer"
     list_per_page = 50
-    # A million vouchers: the list counts what the search found, never all of them.
-    show_full_result_count = False
 
     def get_queryset(self, request):
         bookings = Booking.objects.select_related("sitting")
