@@ -88,10 +88,12 @@ class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]
     list_display = ["local_start_display", "centre", "seats", "seats_taken", "free_seats"]
-    list_filter = [WhenFilter, "centre__country", ("centre", admin.RelatedOnlyFieldListFilter)]
+    # The centres from their own table, not found among the sittings.
+    list_filter = [WhenFilter, "centre__country", ("centre", admin.RelatedFieldListFilter)]
     list_select_related = ["centre"]
     search_fields = ["centre__name", "centre__city", "centre__site_id"]
     autocomplete_fields = ["centre"]
+    # A year's sittings are a few thousand rows: their DISTINCT days take 1 ms.
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "centre__name"]
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.admin_widgets import SafeAutocompleteMixin
 from secondshot.validators import validate_within_reach
@@ -144,7 +145,11 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 @admin.register(ExamPack)
 class ExamPackAdmin(
-    SafeAutocompleteMixin, handover.HandOverViews, BoundedCountAdmin, CustomerScopedAdmin
+    SafeAutocompleteMixin,
+    handover.HandOverViews,
+    AutocompleteFiltersAdmin,
+    BoundedCountAdmin,
+    CustomerScopedAdmin,
 ):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
@@ -174,21 +179,28 @@ class ExamPackAdmin(
         "candidate",
     ]
     list_display_links = ["pack"]
-    list_select_related = ["customer", "candidate"]
-    list_filter = [ExpiryFilter, "is_second_shot", ("customer", admin.RelatedOnlyFieldListFilter)]
+    # No date hierarchy: its years, months and days are a DISTINCT over every pack in view.
+    list_filter = [
+        ExpiryFilter,
+        "is_second_shot",
+        "issued_at",
+        ("customer", AutocompleteFilter),
+    ]
     search_fields = ["=id", "customer__name", "candidate__email"]
     search_help_text = _(
         "A pack number, a customer's name or the e-mail of the candidate using it."
     )
-    date_hierarchy = "issued_at"
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
-    customer_filter_path = "customer"
     # Fifty rows read at a glance; each row costs its usage counts and its rendering.
     list_per_page = 50
 
     def get_queryset(self, request):
-        return with_pack_usage(super().get_queryset(request))
+        # The customer is in every pack's name, which the autocomplete shows; the list
+        # and the change page show the candidate too. (Selected here, list_select_related
+        # would be ignored.)
+        packs = super().get_queryset(request).select_related("customer", "candidate")
+        return with_pack_usage(packs)
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
