@@ -3,7 +3,9 @@
 A list counts only as far as it is read (``secondshot/admin_paging.py``): under
 the bound it says how many, over it "More than …", and paging on still works.
 Customers and packs are chosen with an autocomplete box, account managers and
-actors among the staff; dates with list filters, not a date hierarchy.
+actors among the staff; dates with list filters, not a date hierarchy. A pack's
+page shows its first vouchers and a link to all of them; a customer's, its newest
+packs.
 The bounds are made small here, so a few rows show what a million would.
 """
 
@@ -25,6 +27,8 @@ from tests.factories import (
     SittingFactory,
     VoucherFactory,
 )
+from vouchers.admin.customers import PackInline
+from vouchers.admin.packs import VoucherInline
 from vouchers.models import ExamPack, Voucher
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +127,56 @@ def test_selecting_across_pages_is_offered_only_for_a_counted_list(support_clien
     assert "Select all 4 vouchers" in counted
     assert 'class="question' not in uncounted
     assert "Select all 5" not in uncounted and "Select all 6" not in uncounted
+
+
+def test_the_pack_page_shows_its_first_vouchers_and_links_to_all_of_them(
+    manager_client, manager, monkeypatch
+):
+    """A pack of 10,000 vouchers would render 10,000 rows; here, 3 of 5."""
+    monkeypatch.setattr(VoucherInline, "rows", 3)
+    pack = ExamPackFactory(customer__account_manager=manager, exam_count=5)
+    vouchers = [VoucherFactory(pack=pack) for _ in range(5)]
+
+    page = manager_client.get(reverse("admin:vouchers_exampack_change", args=[pack.pk]))
+
+    text = page.content.decode()
+    assert [v.masked_number in text for v in vouchers] == [True, True, True, False, False]
+    assert "The first 3 of the pack&#x27;s 5 vouchers." in text
+    link = re.search(r'href="([^"]*\?pack__id__exact=\d+)"', text).group(1)
+    assert link == f"{reverse(VOUCHERS)}?pack__id__exact={pack.pk}"
+    all_of_them = manager_client.get(link)
+    assert sorted(listed(all_of_them)) == sorted(v.pk for v in vouchers)
+    assert f"#{pack.pk}" in all_of_them.content.decode()  # the filter names the pack chosen
+
+
+def test_a_pack_no_longer_than_the_rows_shown_has_no_link(manager_client, manager, monkeypatch):
+    monkeypatch.setattr(VoucherInline, "rows", 3)
+    pack = ExamPackFactory(customer__account_manager=manager, exam_count=3, vouchers=True)
+
+    text = manager_client.get(reverse("admin:vouchers_exampack_change", args=[pack.pk])).content
+
+    assert all(v.masked_number in text.decode() for v in pack.voucher_list)
+    assert b"pack__id__exact" not in text
+
+
+def test_the_customer_page_shows_the_newest_packs_and_links_to_all_of_them(
+    manager_client, manager, monkeypatch
+):
+    monkeypatch.setattr(PackInline, "rows", 2)
+    customer = CustomerFactory(account_manager=manager)
+    now = timezone.now()
+    packs = [
+        ExamPackFactory(customer=customer, issued_at=now - timedelta(days=d)) for d in range(3)
+    ]
+
+    response = manager_client.get(reverse("admin:vouchers_customer_change", args=[customer.pk]))
+
+    shown = [form.instance.pk for form in response.context["inline_admin_formsets"][0].formset]
+    assert shown == [packs[0].pk, packs[1].pk]
+    text = response.content.decode()
+    link = re.search(r'href="([^"]*\?customer__id__exact=\d+)"', text).group(1)
+    listed_packs = manager_client.get(link).context["cl"].result_list
+    assert {pack.pk for pack in listed_packs} == {pack.pk for pack in packs}
 
 
 def test_another_managers_customer_cannot_be_named_through_the_filter(

@@ -6,12 +6,14 @@ manager's customers is in ``reports``.
 """
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
 from secondshot.admin_filters import StaffFilter
-from secondshot.admin_paging import BoundedCountAdmin
+from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
 from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from ..models import Customer, ExamPack
@@ -19,16 +21,28 @@ from .reports import customer_report_view
 from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 
-class PackInline(ReadOnlyInline):
+class PackInline(FirstRowsInline, ReadOnlyInline):
+    """The customer's newest packs; the pack list has them all."""
+
     model = ExamPack
     fk_name = "customer"
     fields = ["issued_at", "exam_count", "is_second_shot", "expires_on", "candidate"]
     readonly_fields = fields
-    ordering = ["-issued_at"]
+    ordering = ["-issued_at", "-pk"]
     verbose_name_plural = _("packs")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate")
+
+    def rest_of_list(self, customer) -> str:
+        url = reverse("admin:vouchers_exampack_changelist")
+        return format_html(
+            '{} <a href="{}?customer__id__exact={}">{}</a>',
+            gettext("The newest %(shown)s packs.") % {"shown": self.rows},
+            url,
+            customer.pk,
+            gettext("See every pack of this customer in the pack list"),
+        )
 
 
 @admin.register(Customer)

@@ -20,12 +20,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
 from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
-from secondshot.admin_paging import BoundedCountAdmin
+from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
 from secondshot.admin_widgets import SafeAutocompleteMixin
 from secondshot.validators import validate_within_reach
 
@@ -104,11 +104,30 @@ def masked_link(voucher) -> str:
     return format_html('<a href="{}">{}</a>', url, voucher.masked_number)
 
 
-class VoucherInline(ReadOnlyInline):
+class VoucherInline(FirstRowsInline, ReadOnlyInline):
+    """The pack's first vouchers; a pack of up to 10,000 has the voucher list for the rest."""
+
     model = Voucher
     fields = ["voucher", "registered_by", "registered_at", "status", "voided_at"]
     readonly_fields = fields
     show_change_link = False
+    ordering = ["pk"]
+
+    def rest_of_list(self, pack) -> str:
+        url = reverse("admin:vouchers_voucher_changelist")
+        total = pack.vouchers_total
+        return format_html(
+            '{} <a href="{}?pack__id__exact={}">{}</a>',
+            ngettext(
+                "The first %(shown)s of the pack's %(total)s voucher.",
+                "The first %(shown)s of the pack's %(total)s vouchers.",
+                total,
+            )
+            % {"shown": self.rows, "total": total},
+            url,
+            pack.pk,
+            gettext("See them all in the voucher list"),
+        )
 
     def get_queryset(self, request):
         return (

@@ -10,6 +10,7 @@ object outside the queryset: a redirect with "doesn't exist".
 from django.contrib import admin
 
 from secondshot import roles
+from secondshot.admin_paging import FirstRowsFormSet
 
 
 class CustomerScopedAdmin(admin.ModelAdmin):
@@ -39,6 +40,7 @@ class ReadOnlyMixin:
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    formset = FirstRowsFormSet  # all of them, unless the inline says how many (FirstRowsInline)
     extra = 0
     can_delete = False
     show_change_link = True
