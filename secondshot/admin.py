@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from .admin_paging import BoundedCountAdmin
 from .models import User
 
 
@@ -23,7 +24,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BoundedCountAdmin, BaseUserAdmin):
     """People who sign in. Superusers keep every account; support staff find candidates.
 
     Anyone else with access (support) sees candidates only, read-only, without

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,11 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+        indexes = [
+            # The back office lists its staff (filters by account manager, by actor)
+            # among 100,000 candidates.
+            models.Index(fields=["email"], condition=Q(is_staff=True), name="staff_by_email"),
         ]
 
     def __str__(self):

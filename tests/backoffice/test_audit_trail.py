@@ -63,3 +63,19 @@ def test_exam_administrators_see_the_number_masked_without_a_link(exam_admin_cli
     page = exam_admin_client.get(reverse(CHANGELIST)).content.decode()
     assert trail.masked_number in page
     assert reverse("admin:vouchers_voucher_change", args=[trail.pk]) not in page
+
+
+def test_the_actors_offered_are_the_staff_who_can_act_on_the_vouchers_in_view(
+    manager_client, manager, other_manager, support, exam_admin, trail
+):
+    """Read from the staff, not searched for in the trail; another account manager never
+    acts on this one's customers' vouchers, so is not offered."""
+    response = manager_client.get(reverse(CHANGELIST))
+    cl = response.context["cl"]
+    (actors,) = [spec for spec in cl.filter_specs if getattr(spec, "parameter_name", "") == "actor"]
+
+    offered = {label for _, label in actors.lookup_choices}
+
+    assert {manager.email, support.email, exam_admin.email} <= offered
+    assert other_manager.email not in offered
+    assert {"Candidates", "The system"} <= {str(label) for label in offered}

@@ -6,7 +6,11 @@ account manager sees the events of their own customers' vouchers only.
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from secondshot import roles
+from secondshot.admin_paging import BoundedCountAdmin
 
 from ..models import VoucherEvent
 from .packs import masked_link
@@ -15,14 +19,22 @@ from .support import details_text
 
 
 class ActorFilter(admin.SimpleListFilter):
-    """Who acted: one line per staff member found in the trail, then candidates, the system."""
+    """Who acted: one line per staff member who can act on the vouchers in view, then
+    candidates, the system.
+
+    The staff are read through their own index, not found in the trail: looking
+    for who acted among an account manager's events read them all (2.6 s).
+    Other account managers never act on this one's customers' vouchers.
+    """
 
     title = _("actor")
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
-        acted = model_admin.get_queryset(request).values("actor")
-        staff = get_user_model().objects.filter(is_staff=True, pk__in=acted).order_by("email")
+        staff = get_user_model().objects.filter(is_staff=True).order_by("email")
+        if not roles.sees_every_customer(request.user):
+            others = Q(groups__name=roles.ACCOUNT_MANAGERS) & ~Q(pk=request.user.pk)
+            staff = staff.exclude(others)
         return [
             *[(str(user.pk), user.email) for user in staff],
             ("candidates", _("Candidates")),
@@ -41,12 +53,12 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(VoucherEvent)
-class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     list_display = ["at", "action", "voucher_number", "customer", "actor", "details_text"]
-    list_select_related = ["voucher__pack__customer", "actor"]
+    # The date filter reads the index newest first; a date hierarchy would list the
+    # years, months and days with a DISTINCT over every event in view (0.3 s).
     list_filter = ["action", ActorFilter, "at"]
-    date_hierarchy = "at"
     search_fields = [
         "=voucher__number_last4",
         "actor__email",
@@ -58,6 +70,10 @@ class VoucherEventAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         "or a customer's name."
     )
     ordering = ["-at", "-pk"]
+
+    def get_queryset(self, request):
+        # A row, and an event's page, show its voucher, pack, customer and actor.
+        return super().get_queryset(request).select_related("voucher__pack__customer", "actor")
 
     def get_list_display(self, request):
         if request.user.has_perm("vouchers.view_voucher"):

@@ -6,10 +6,14 @@ manager's customers is in ``reports``.
 """
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_filters import StaffFilter
+from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
 from secondshot.admin_widgets import SafeAutocompleteMixin
 
 from ..models import Customer, ExamPack
@@ -17,24 +21,37 @@ from .reports import customer_report_view
 from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 
-class PackInline(ReadOnlyInline):
+class PackInline(FirstRowsInline, ReadOnlyInline):
+    """The customer's newest packs; the pack list has them all."""
+
     model = ExamPack
     fk_name = "customer"
     fields = ["issued_at", "exam_count", "is_second_shot", "expires_on", "candidate"]
     readonly_fields = fields
-    ordering = ["-issued_at"]
+    ordering = ["-issued_at", "-pk"]
     verbose_name_plural = _("packs")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate")
 
+    def rest_of_list(self, customer) -> str:
+        url = reverse("admin:vouchers_exampack_changelist")
+        return format_html(
+            '{} <a href="{}?customer__id__exact={}">{}</a>',
+            gettext("The newest %(shown)s packs.") % {"shown": self.rows},
+            url,
+            customer.pk,
+            gettext("See every pack of this customer in the pack list"),
+        )
+
 
 @admin.register(Customer)
-class CustomerAdmin(SafeAutocompleteMixin, CustomerScopedAdmin):
+class CustomerAdmin(SafeAutocompleteMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "account_manager"
     list_display = ["name", "country", "contact_email", "account_manager"]
     list_select_related = ["account_manager"]
-    list_filter = ["country", ("account_manager", admin.RelatedOnlyFieldListFilter)]
+    # The countries are a DISTINCT over the customers' own column (1.5 ms for 10,000).
+    list_filter = ["country", ("account_manager", StaffFilter)]
     search_fields = ["name", "contact_email"]
     search_help_text = _("A customer's name or contact e-mail.")
     ordering = ["name"]

@@ -5,6 +5,8 @@ results file goes whole to ``services.import_results``, which applies all of
 it or nothing and says which rows are wrong (SS-1, SS-10, SS-12).
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_paging import BoundedCountAdmin
 
 from .. import services
 from ..models import Booking
@@ -47,6 +50,20 @@ class OutcomeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SittingDayFilter(admin.DateFieldListFilter):
+    """The sitting's day: Django's days up to today, and the coming week the centres prepare."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("sitting")
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        coming_week = {
+            self.lookup_kwarg_since: today,
+            self.lookup_kwarg_until: today + timedelta(days=8),
+        }
+        self.links = (*self.links, (_("Next 7 days"), coming_week))
+
+
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -74,7 +91,7 @@ def describe_booking(booking) -> str:
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     fields = [
         "reference",
@@ -102,12 +119,15 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
         "outcome",
     ]
     list_select_related = ["candidate", "exam", "sitting__centre"]
+    # The centres are read from their own table: finding the ones the bookings use
+    # read every booking (50 ms at 300,000), and so did a date hierarchy's DISTINCT.
     list_filter = [
         OutcomeFilter,
         "status",
         "attempt",
+        ("sitting__starts_at", SittingDayFilter),
         "sitting__centre__country",
-        ("sitting__centre", admin.RelatedOnlyFieldListFilter),
+        ("sitting__centre", admin.RelatedFieldListFilter),
     ]
     search_fields = [
         "=id",
@@ -120,7 +140,6 @@ class BookingAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     search_help_text = _(
         "A booking number, a candidate's e-mail or name, an exam number, or a test centre."
     )
-    date_hierarchy = "sitting__starts_at"
     ordering = ["-sitting__starts_at", "pk"]
     actions = ["record_outcome"]
 

@@ -20,10 +20,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import roles
+from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
+from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
 from secondshot.admin_widgets import SafeAutocompleteMixin
 from secondshot.validators import validate_within_reach
 
@@ -102,11 +104,30 @@ def masked_link(voucher) -> str:
     return format_html('<a href="{}">{}</a>', url, voucher.masked_number)
 
 
-class VoucherInline(ReadOnlyInline):
+class VoucherInline(FirstRowsInline, ReadOnlyInline):
+    """The pack's first vouchers; a pack of up to 10,000 has the voucher list for the rest."""
+
     model = Voucher
     fields = ["voucher", "registered_by", "registered_at", "status", "voided_at"]
     readonly_fields = fields
     show_change_link = False
+    ordering = ["pk"]
+
+    def rest_of_list(self, pack) -> str:
+        url = reverse("admin:vouchers_voucher_changelist")
+        total = pack.vouchers_total
+        return format_html(
+            '{} <a href="{}?pack__id__exact={}">{}</a>',
+            ngettext(
+                "The first %(shown)s of the pack's %(total)s voucher.",
+                "The first %(shown)s of the pack's %(total)s vouchers.",
+                total,
+            )
+            % {"shown": self.rows, "total": total},
+            url,
+            pack.pk,
+            gettext("See them all in the voucher list"),
+        )
 
     def get_queryset(self, request):
         return (
@@ -142,7 +163,13 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExamPack)
-class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScopedAdmin):
+class ExamPackAdmin(
+    SafeAutocompleteMixin,
+    handover.HandOverViews,
+    AutocompleteFiltersAdmin,
+    BoundedCountAdmin,
+    CustomerScopedAdmin,
+):
     account_manager_path = "customer__account_manager"
     form = IssuePackForm
     add_fieldsets = [
@@ -171,22 +198,28 @@ class ExamPackAdmin(SafeAutocompleteMixin, handover.HandOverViews, CustomerScope
         "candidate",
     ]
     list_display_links = ["pack"]
-    list_select_related = ["customer", "candidate"]
-    list_filter = [ExpiryFilter, "is_second_shot", ("customer", admin.RelatedOnlyFieldListFilter)]
+    # No date hierarchy: its years, months and days are a DISTINCT over every pack in view.
+    list_filter = [
+        ExpiryFilter,
+        "is_second_shot",
+        "issued_at",
+        ("customer", AutocompleteFilter),
+    ]
     search_fields = ["=id", "customer__name", "candidate__email"]
     search_help_text = _(
         "A pack number, a customer's name or the e-mail of the candidate using it."
     )
-    date_hierarchy = "issued_at"
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
-    customer_filter_path = "customer"
     # Fifty rows read at a glance; each row costs its usage counts and its rendering.
     list_per_page = 50
-    show_full_result_count = False
 
     def get_queryset(self, request):
-        return with_pack_usage(super().get_queryset(request))
+        # The customer is in every pack's name, which the autocomplete shows; the list
+        # and the change page show the candidate too. (Selected here, list_select_related
+        # would be ignored.)
+        packs = super().get_queryset(request).select_related("customer", "candidate")
+        return with_pack_usage(packs)
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets

@@ -10,6 +10,7 @@ object outside the queryset: a redirect with "doesn't exist".
 from django.contrib import admin
 
 from secondshot import roles
+from secondshot.admin_paging import FirstRowsFormSet
 
 
 class CustomerScopedAdmin(admin.ModelAdmin):
@@ -18,26 +19,11 @@ class CustomerScopedAdmin(admin.ModelAdmin):
     # The lookup from the model to the customer's account manager.
     account_manager_path: str
 
-    # The list filter on the customer, if the list has one: it links every customer
-    # in view, an account manager's few hundred, but every customer (tens of
-    # thousands) for those who see them all; they search by the customer's name.
-    customer_filter_path: str | None = None
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if roles.sees_every_customer(request.user):
             return queryset
         return queryset.filter(**{self.account_manager_path: request.user})
-
-    def get_list_filter(self, request):
-        list_filter = super().get_list_filter(request)
-        if self.customer_filter_path is None or not roles.sees_every_customer(request.user):
-            return list_filter
-        return [
-            entry
-            for entry in list_filter
-            if not (isinstance(entry, tuple) and entry[0] == self.customer_filter_path)
-        ]
 
 
 class ReadOnlyMixin:
@@ -54,6 +40,7 @@ class ReadOnlyMixin:
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    formset = FirstRowsFormSet  # all of them, unless the inline says how many (FirstRowsInline)
     extra = 0
     can_delete = False
     show_change_link = True

@@ -28,6 +28,8 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secondshot import ratelimit, roles
+from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
+from secondshot.admin_paging import BoundedCountAdmin
 from secondshot.throttling import too_many_attempts
 
 from .. import numbers, services
@@ -127,7 +129,7 @@ class FindByNumberForm(forms.Form):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
+class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "pack__customer__account_manager"
     fields = [
         "masked_number",
@@ -155,7 +157,8 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     list_filter = [
         RegisteredFilter,
         "pack__is_second_shot",
-        ("pack__customer", admin.RelatedOnlyFieldListFilter),
+        ("pack__customer", AutocompleteFilter),
+        ("pack", AutocompleteFilter),
     ]
     search_fields = ["registered_by__email", "registered_by__legal_name", "pack__customer__name"]
     search_help_text = _(
@@ -164,10 +167,7 @@ class VoucherAdmin(ReadOnlyMixin, CustomerScopedAdmin):
     )
     ordering = ["-pack__issued_at", "pk"]
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
-    customer_filter_path = "pack__customer"
     list_per_page = 50
-    # A million vouchers: the list counts what the search found, never all of them.
-    show_full_result_count = False
 
     def get_queryset(self, request):
         bookings = Booking.objects.select_related("sitting")

@@ -1,0 +1,276 @@
+"""Long lists in the back office, as staff see them (issue 6: a million vouchers).
+
+A list counts only as far as it is read (``secondshot/admin_paging.py``): under
+the bound it says how many, over it "More than …", and paging on still works.
+Customers and packs are chosen with an autocomplete box, account managers and
+actors among the staff; dates with list filters, not a date hierarchy. A pack's
+page shows its first vouchers and a link to all of them; a customer's, its newest
+packs.
+The bounds are made small here, so a few rows show what a million would.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    BookingFactory,
+    CustomerFactory,
+    ExamPackFactory,
+    RegisteredVoucherFactory,
+    SittingFactory,
+    VoucherFactory,
+)
+from vouchers.admin.customers import PackInline
+from vouchers.admin.packs import VoucherInline
+from vouchers.models import ExamPack, Voucher
+
+pytestmark = pytest.mark.django_db
+
+VOUCHERS = "admin:vouchers_voucher_changelist"
+
+
+@pytest.fixture
+def short_pages(monkeypatch):
+    """Vouchers listed two a page, and counted five past the top of the page read."""
+    voucher_admin = admin.site.get_model_admin(Voucher)
+    monkeypatch.setattr(voucher_admin, "list_per_page", 2)
+    monkeypatch.setattr(voucher_admin, "rows_counted", 5)
+
+
+def unbounded_counts(queries) -> list[str]:
+    """The captured queries that count rows with no LIMIT: every row the filter finds."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT COUNT(") and "LIMIT" not in q["sql"]
+    ]
+
+
+def paginator_text(page: str) -> str:
+    nav = re.search(r'<nav class="paginator".*?</nav>', page, re.S).group(0)
+    return " ".join(re.sub(r"<[^>]+>", " ", nav).split())
+
+
+def page_links(page: str) -> list[str]:
+    nav = re.search(r'<nav class="paginator".*?</nav>', page, re.S).group(0)
+    return re.findall(r'href="\?p=(\d+)"', nav)
+
+
+def listed(response) -> list[int]:
+    return [voucher.pk for voucher in response.context["cl"].result_list]
+
+
+def test_a_list_longer_than_it_counts_says_more_than_and_pages_on(support_client, short_pages):
+    vouchers = sorted(VoucherFactory().pk for _ in range(12))
+
+    with CaptureQueriesContext(connection) as queries:
+        first = support_client.get(reverse(VOUCHERS))
+
+    page = first.content.decode()
+    assert "More than 5 vouchers" in paginator_text(page)
+    assert page_links(page) == ["2", "3"]  # the pages counted, and one past them
+    assert unbounded_counts(queries) == []
+    # The page past the counted rows is whole, and counts on from where it is.
+    third = support_client.get(reverse(VOUCHERS), {"p": 3})
+    assert len(listed(third)) == 2
+    assert "More than 9 vouchers" in paginator_text(third.content.decode())
+    assert "5" in page_links(third.content.decode())
+    # The last page: every row counted now, so the list says how many.
+    last = support_client.get(reverse(VOUCHERS), {"p": 6})
+    assert "12 vouchers" in paginator_text(last.content.decode())
+    every = {
+        pk for p in range(1, 7) for pk in listed(support_client.get(reverse(VOUCHERS), {"p": p}))
+    }
+    assert sorted(every) == vouchers
+
+
+def test_a_list_within_its_count_says_exactly_how_many(support_client, short_pages):
+    for _ in range(4):
+        VoucherFactory()
+
+    response = support_client.get(reverse(VOUCHERS))
+
+    assert "4 vouchers" in paginator_text(response.content.decode())
+    assert "More than" not in response.content.decode()
+    assert page_links(response.content.decode()) == ["2"]
+
+
+def test_a_search_that_finds_more_than_it_counts_says_so(support_client, short_pages):
+    customer = CustomerFactory(name="Contoso Training Ltd")
+    for _ in range(7):
+        VoucherFactory(pack__customer=customer)
+    VoucherFactory(pack__customer=CustomerFactory(name="Fabrikam"))
+
+    many = support_client.get(reverse(VOUCHERS), {"q": "contoso"}).content.decode()
+    few = support_client.get(reverse(VOUCHERS), {"q": "fabrikam"}).content.decode()
+
+    assert "More than 5 results" in many
+    assert "1 result" in few
+
+
+def test_selecting_across_pages_is_offered_only_for_a_counted_list(support_client, short_pages):
+    """Acting on every voucher of a list nobody counted is not offered: narrow it first."""
+    for _ in range(4):
+        VoucherFactory()
+    counted = support_client.get(reverse(VOUCHERS)).content.decode()
+    for _ in range(4):
+        VoucherFactory()
+    uncounted = support_client.get(reverse(VOUCHERS)).content.decode()
+
+    assert "Select all 4 vouchers" in counted
+    assert 'class="question' not in uncounted
+    assert "Select all 5" not in uncounted and "Select all 6" not in uncounted
+
+
+def test_the_pack_page_shows_its_first_vouchers_and_links_to_all_of_them(
+    manager_client, manager, monkeypatch
+):
+    """A pack of 10,000 vouchers would render 10,000 rows; here, 3 of 5."""
+    monkeypatch.setattr(VoucherInline, "rows", 3)
+    pack = ExamPackFactory(customer__account_manager=manager, exam_count=5)
+    vouchers = [VoucherFactory(pack=pack) for _ in range(5)]
+
+    page = manager_client.get(reverse("admin:vouchers_exampack_change", args=[pack.pk]))
+
+    text = page.content.decode()
+    assert [v.masked_number in text for v in vouchers] == [True, True, True, False, False]
+    assert "The first 3 of the pack&#x27;s 5 vouchers." in text
+    link = re.search(r'href="([^"]*\?pack__id__exact=\d+)"', text).group(1)
+    assert link == f"{reverse(VOUCHERS)}?pack__id__exact={pack.pk}"
+    all_of_them = manager_client.get(link)
+    assert sorted(listed(all_of_them)) == sorted(v.pk for v in vouchers)
+    assert f"#{pack.pk}" in all_of_them.content.decode()  # the filter names the pack chosen
+
+
+def test_a_pack_no_longer_than_the_rows_shown_has_no_link(manager_client, manager, monkeypatch):
+    monkeypatch.setattr(VoucherInline, "rows", 3)
+    pack = ExamPackFactory(customer__account_manager=manager, exam_count=3, vouchers=True)
+
+    text = manager_client.get(reverse("admin:vouchers_exampack_change", args=[pack.pk])).content
+
+    assert all(v.masked_number in text.decode() for v in pack.voucher_list)
+    assert b"pack__id__exact" not in text
+
+
+def test_the_customer_page_shows_the_newest_packs_and_links_to_all_of_them(
+    manager_client, manager, monkeypatch
+):
+    monkeypatch.setattr(PackInline, "rows", 2)
+    customer = CustomerFactory(account_manager=manager)
+    now = timezone.now()
+    packs = [
+        ExamPackFactory(customer=customer, issued_at=now - timedelta(days=d)) for d in range(3)
+    ]
+
+    response = manager_client.get(reverse("admin:vouchers_customer_change", args=[customer.pk]))
+
+    shown = [form.instance.pk for form in response.context["inline_admin_formsets"][0].formset]
+    assert shown == [packs[0].pk, packs[1].pk]
+    text = response.content.decode()
+    link = re.search(r'href="([^"]*\?customer__id__exact=\d+)"', text).group(1)
+    listed_packs = manager_client.get(link).context["cl"].result_list
+    assert {pack.pk for pack in listed_packs} == {pack.pk for pack in packs}
+
+
+def test_another_managers_customer_cannot_be_named_through_the_filter(
+    manager_client, other_manager
+):
+    """The autocomplete filter shows the chosen customer only to who may see it."""
+    theirs = CustomerFactory(account_manager=other_manager, name="Theirs GmbH")
+    ExamPackFactory(customer=theirs)
+
+    response = manager_client.get(
+        reverse("admin:vouchers_exampack_changelist"), {"customer__id__exact": theirs.pk}
+    )
+
+    assert response.status_code == 200
+    assert "Theirs GmbH" not in response.content.decode()
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client):
+    """As Django answers any filter it cannot apply: the list again, never an error."""
+    for query in ["pack__customer__id__exact=abc", "pack__id__exact=1;2", "pack__id__exact="]:
+        response = support_client.get(f"{reverse(VOUCHERS)}?{query}", follow=True)
+        assert response.status_code == 200, query
+        assert response.redirect_chain == [(f"{reverse(VOUCHERS)}?e=1", 302)], query
+
+
+def test_the_audit_trail_is_narrowed_by_day_with_its_date_filter(support_client, support):
+    """No date hierarchy (a DISTINCT over 2.8 million events): the filter's links instead."""
+    old = RegisteredVoucherFactory()
+    recent = RegisteredVoucherFactory()
+    from vouchers import audit
+
+    audit.record(old, "voucher.registered", at=timezone.now() - timedelta(days=40))
+    audit.record(recent, "voucher.registered", actor=support)
+    url = reverse("admin:vouchers_voucherevent_changelist")
+
+    page = support_client.get(url)
+    past_week = [c for c in filter_choices(page, "at") if "7" in c["display"]][0]
+    narrowed = support_client.get(url + past_week["query_string"])
+
+    assert {e.voucher_id for e in narrowed.context["cl"].result_list} == {recent.pk}
+    assert "date_hierarchy" not in page.content.decode()
+
+
+def filter_choices(response, field_path) -> list[dict]:
+    cl = response.context["cl"]
+    (spec,) = [s for s in cl.filter_specs if getattr(s, "field_path", None) == field_path]
+    return list(spec.choices(cl))
+
+
+def test_bookings_of_the_coming_week_are_one_link_away(exam_admin_client):
+    now = timezone.now()
+    soon = BookingFactory(sitting=SittingFactory(starts_at=now + timedelta(days=3)))
+    BookingFactory(sitting=SittingFactory(starts_at=now + timedelta(days=20)))
+    url = reverse("admin:vouchers_booking_changelist")
+
+    page = exam_admin_client.get(url)
+    (coming,) = [
+        c for c in filter_choices(page, "sitting__starts_at") if c["display"] == "Next 7 days"
+    ]
+    narrowed = exam_admin_client.get(url + coming["query_string"])
+
+    assert [b.pk for b in narrowed.context["cl"].result_list] == [soon.pk]
+
+
+def test_packs_are_narrowed_by_issue_date(manager_client, manager):
+    customer = CustomerFactory(account_manager=manager)
+    new = ExamPackFactory(customer=customer)
+    ExamPackFactory(customer=customer, issued_at=timezone.now() - timedelta(days=400))
+    url = reverse("admin:vouchers_exampack_changelist")
+
+    page = manager_client.get(url)
+    (this_year,) = [c for c in filter_choices(page, "issued_at") if c["display"] == "Past 7 days"]
+    narrowed = manager_client.get(url + this_year["query_string"])
+
+    assert [p.pk for p in narrowed.context["cl"].result_list] == [new.pk]
+    assert ExamPack.objects.count() == 2
+
+
+def test_customers_are_filtered_by_account_manager_among_the_staff_only(
+    superuser_client, manager, other_manager
+):
+    mine = CustomerFactory(account_manager=manager)
+    CustomerFactory(account_manager=other_manager)
+    candidate = RegisteredVoucherFactory().registered_by
+    url = reverse("admin:vouchers_customer_changelist")
+
+    page = superuser_client.get(url)
+    offered = [c["display"] for c in filter_choices(page, "account_manager")]
+    (by_mine,) = [
+        c for c in filter_choices(page, "account_manager") if c["display"] == manager.email
+    ]
+    narrowed = superuser_client.get(url + by_mine["query_string"])
+
+    assert {manager.email, other_manager.email} <= set(offered)
+    assert candidate.email not in offered
+    assert list(narrowed.context["cl"].result_list) == [mine]
