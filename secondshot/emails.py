@@ -5,7 +5,10 @@ Every e-mail of the portal goes out through ``send_templated``, in the language
 of its reader: a person's e-mails in the language kept on their account.
 """
 
+import smtplib
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +18,21 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from .tokens import email_verification_token
+
+# What a mail server that is down or refuses raises: the backends' SMTP errors, and
+# the socket's (ConnectionRefusedError, timeouts) for one that cannot be reached.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def say_not_sent(request) -> None:
+    """Tell the person a mail the page sends at once could not go: try again later."""
+    messages.error(
+        request,
+        _(
+            "We could not send the e-mail just now. "
+            "Nothing else is lost: please try again in a few minutes."
+        ),
+    )
 
 
 def send_templated(

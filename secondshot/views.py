@@ -1,5 +1,6 @@
 """Account pages: sign up, verify the e-mail address, and the landing page."""
 
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from . import emails, ratelimit
 from .forms import AccountSettingsForm, SignInForm, SignUpForm
 from .throttling import too_many_attempts
 from .tokens import email_verification_token
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -121,11 +124,19 @@ class ResendVerificationView(LoginRequiredMixin, View):
         if request.user.has_verified_email():
             messages.info(request, _("Your e-mail address is already confirmed."))
         else:
-            emails.send_verification(request.user)
-            messages.info(
-                request,
-                _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email},
-            )
+            try:
+                emails.send_verification(request.user)
+            except emails.MAIL_ERRORS:
+                logger.exception(
+                    "The confirmation link to user %s could not be sent", request.user.pk
+                )
+                emails.say_not_sent(request)
+            else:
+                messages.info(
+                    request,
+                    _("We sent a new confirmation link to %(email)s.")
+                    % {"email": request.user.email},
+                )
         return redirect("portal:dashboard")
 
 

@@ -149,3 +149,32 @@ def test_a_failing_mail_server_loses_no_booking_and_the_email_can_be_sent_again(
     assert "We have sent the details" in response.text
     assert len(mail.outbox) == 1
     assert mail.outbox[0].attachments[0][0].endswith(".ics")
+
+
+@pytest.mark.django_db
+def test_sending_again_while_the_mail_server_is_down_says_so_and_keeps_the_booking(
+    booking_request, settings, django_capture_on_commit_callbacks
+):
+    client = booking_request["client"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(booking_request["url"])
+    booking = Booking.objects.get()
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.security.test_faults.FailingBackend"}}
+    response = client.post(reverse("portal:resend_booking_email", args=[booking.pk]), follow=True)
+    assert response.status_code == 200
+    assert "We could not send the e-mail just now" in response.text
+    assert "We have sent the details" not in response.text
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.SCHEDULED
+
+
+@pytest.mark.django_db
+def test_a_new_confirmation_link_while_the_mail_server_is_down_says_so(client, settings):
+    candidate = UserFactory(email_verified_at=None)
+    client.force_login(candidate)
+    settings.MAILERS = {"default": {"BACKEND": "tests.security.test_faults.FailingBackend"}}
+    response = client.post(reverse("resend_verification"), follow=True)
+    assert response.status_code == 200
+    assert "We could not send the e-mail just now" in response.text
+    assert "We sent a new confirmation link" not in response.text

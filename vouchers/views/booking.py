@@ -1,5 +1,6 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
+import logging
 import re
 from functools import partial
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from exams.models import Exam, Sitting
+from secondshot.emails import MAIL_ERRORS, say_not_sent
 
 from .. import calendar, emails, page_cache, services
 from ..errors import Refused
@@ -26,6 +28,8 @@ from ..queries import (
     sittings_for,
     vouchers_to_book,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _candidate_booking(request, pk):
@@ -337,9 +341,15 @@ class ResendBookingEmailView(LoginRequiredMixin, View):
                 request, _("This booking is no longer scheduled, so there is nothing to send.")
             )
         else:
-            emails.send_booking_notice(booking, "booked")
-            messages.success(
-                request,
-                _("We have sent the details to %(email)s again.") % {"email": request.user.email},
-            )
+            try:
+                emails.send_booking_notice(booking, "booked")
+            except MAIL_ERRORS:
+                logger.exception("The e-mail of booking %s could not be sent again", booking.pk)
+                say_not_sent(request)
+            else:
+                messages.success(
+                    request,
+                    _("We have sent the details to %(email)s again.")
+                    % {"email": request.user.email},
+                )
         return redirect("portal:booking", pk=booking.pk)
