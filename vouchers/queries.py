@@ -7,7 +7,7 @@ what to offer, using the same policy methods.
 import re
 from datetime import datetime, timedelta
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from exams.models import Exam, Sitting
 
@@ -31,15 +31,24 @@ def candidate_vouchers(candidate):
     )
 
 
-def vouchers_to_book(candidate):
-    """The candidate's vouchers with what the booking rules read, and no more: the pack,
-    and the bookings not cancelled with their exam and sitting (two queries)."""
+def voucher_to_book(candidate, pk: int) -> Voucher:
+    """The candidate's voucher with what the booking rules read, and no more: the pack, and
+    the bookings not cancelled with their exam and sitting. Raises Voucher.DoesNotExist.
+
+    One query for a voucher never booked (most of those being booked), two otherwise:
+    whether it has bookings is asked in the first.
+    """
     live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
-    return (
+    voucher = (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack")
-        .prefetch_related(Prefetch("bookings", queryset=live.select_related("exam", "sitting")))
+        .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
+        .get(pk=pk)
     )
+    # An empty queryset is answered without asking the database.
+    bookings = live.select_related("exam", "sitting") if voucher.has_bookings else live.none()
+    prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
+    return voucher
 
 
 def eligible_exams(query: str = ""):

@@ -26,7 +26,7 @@ from ..queries import (
     eligible_exams,
     explain_ineligible,
     sittings_for,
-    vouchers_to_book,
+    voucher_to_book,
 )
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,10 @@ class BookView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         now = timezone.now()
-        voucher = get_object_or_404(vouchers_to_book(request.user), pk=pk)
+        try:
+            voucher = voucher_to_book(request.user, pk)
+        except Voucher.DoesNotExist:
+            raise Http404 from None
         context = {"voucher": voucher}
         try:
             attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
