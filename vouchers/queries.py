@@ -45,9 +45,11 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
         .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
         .get(pk=pk)
     )
-    # An empty queryset is answered without asking the database.
-    bookings = live.select_related("exam", "sitting") if voucher.has_bookings else live.none()
-    prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
+    if voucher.has_bookings:
+        bookings = live.select_related("exam", "sitting")
+        prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
+    else:
+        voucher.known_to_have_no_live_bookings = True
     return voucher
 
 
