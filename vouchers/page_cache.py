@@ -42,10 +42,17 @@ time zone, and forgotten with the catalogue generation. Its links are relative
 to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every
 voucher. The seats left it shows may be that many seconds old: a sitting that
 filled meanwhile is refused, with the reason, when the booking is confirmed, as
-it is without a cache.
+it is without a cache; sittings added by the series tool (written in bulk, with
+no signal) are listed within the same 15 s.
+
+A cache that fails is logged and the pages are rendered afresh. The cache must be
+one for every app server (``CACHE_URL``, a Redis): with the default one in each
+process's memory, a change saved through one worker is forgotten only there, and
+the others show the old cards for up to ``MAX_AGE`` (a deployment check warns).
 """
 
 import hashlib
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -55,7 +62,9 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from .clock import ANYWHERE_ON_EARTH
-from .models import ExamPack, Voucher
+from .models import Customer, ExamPack, Voucher
+
+logger = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=5)
 SITTINGS_MAX_AGE = timedelta(seconds=15)
@@ -90,6 +99,34 @@ def next_change(cards, now: datetime) -> datetime:
     return min(moments)
 
 
+def _read(key: str) -> tuple[str | None, dict | None]:
+    """The catalogue generation (made if there is none) and what is kept under ``key``.
+
+    A cache that fails is logged and read as empty: the page is rendered afresh,
+    and the person never sees the cache's trouble.
+    """
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            # Evicted or never made: a new one, so nothing kept under a lost one matches.
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            return cache.get(GENERATION_KEY), None
+        return generation, found.get(key)
+    except Exception:  # the backend's own errors: redis, memcached, a full disk…
+        logger.exception("The page cache could not be read")
+        return None, None
+
+
+def _keep(key: str, value: dict, seconds: int) -> None:
+    if value["generation"] is None:
+        return  # the cache is failing: keep nothing
+    try:
+        cache.set(key, value, timeout=seconds)
+    except Exception:
+        logger.exception("The page cache could not be written")
+
+
 def cards_html(candidate, render) -> str:
     """The cards, from the cache while they still hold, else from ``render(now)``.
 
@@ -97,17 +134,13 @@ def cards_html(candidate, render) -> str:
     """
     now = timezone.now()
     key = _key(candidate, fingerprint(candidate))
-    found = cache.get_many([GENERATION_KEY, key])
-    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    generation, kept = _read(key)
     if kept and kept["generation"] == generation and now < kept["until"]:
         return kept["html"]
     html, cards = render(now)
     until = next_change(cards, now)
-    cache.set(
-        key,
-        {"generation": generation, "until": until, "html": html},
-        timeout=max(1, int((until - now).total_seconds()) + 1),
-    )
+    seconds = max(1, int((until - now).total_seconds()) + 1)
+    _keep(key, {"generation": generation, "until": until, "html": html}, seconds)
     return html
 
 
@@ -125,17 +158,13 @@ def sitting_step_html(
     zone = candidate.time_zone or "-"
     language = translation.get_language()
     key = f"sittings:{expires_on}:{exam_id}:{attempt}:{place}:{language}:{zone}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    generation, kept = _read(key)
     if kept and kept["generation"] == generation:
         return kept["html"]
     html, accepted = render()
     if html is not None and accepted:
-        cache.set(
-            key,
-            {"generation": generation, "html": html},
-            timeout=int(SITTINGS_MAX_AGE.total_seconds()),
-        )
+        seconds = int(SITTINGS_MAX_AGE.total_seconds())
+        _keep(key, {"generation": generation, "html": html}, seconds)
     return html
 
 
@@ -144,8 +173,15 @@ def forget_all() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def forget_all_on_commit(sender, instance=None, update_fields=None, **kwargs) -> None:
-    """Signal receiver: the catalogue changed; forget the cards once that is committed."""
+def forget_all_on_commit(sender, instance=None, created=False, update_fields=None, **kwargs):
+    """Signal receiver: the catalogue changed; forget what is kept once that is committed.
+
+    A new customer or pack changes no card (no voucher of it is registered yet).
+    A failing cache is logged after the commit: the change stands, and whoever
+    saved it is not told of the cache's trouble.
+    """
+    if sender in (Customer, ExamPack) and created:
+        return
     if sender is ExamPack and update_fields and set(update_fields) <= TIE_FIELDS:
         return
-    transaction.on_commit(forget_all)
+    transaction.on_commit(forget_all, robust=True)

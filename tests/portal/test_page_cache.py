@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from exams.models import Sitting
 from tests.factories import (
     BookingFactory,
     RegisteredVoucherFactory,
@@ -141,6 +142,11 @@ def test_back_office_edits_of_what_the_cards_show_appear_at_once(
     assert "Renamed Holdings" in dashboard(signed_in)
     edit(sitting.centre, name="Brand New Test Centre")
     assert "Brand New Test Centre" in dashboard(signed_in)
+    moved_to = sitting.starts_at + timedelta(days=1, hours=2)
+    edit(sitting, starts_at=moved_to)
+    assert f'datetime="{dateformat.format(timezone.localtime(moved_to), "c")}"' in dashboard(
+        signed_in
+    )
     edit(voucher.pack, expires_on=voucher.pack.expires_on + timedelta(days=31))
     day = voucher.pack.expires_on
     assert f"{day.day} {day:%B} {day.year}" in dashboard(signed_in)
@@ -203,14 +209,22 @@ def test_a_change_committed_while_the_cards_render_is_not_kept_as_current(
 def test_one_kept_sitting_list_serves_every_voucher_expiring_that_day(
     signed_in, voucher, other_client, other_candidate, exam
 ):
-    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    """The second candidate gets the list kept for the first, seats left as they were
+    then (up to SITTINGS_MAX_AGE old), each link leading to their own voucher."""
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20), seats=10)
     theirs = RegisteredVoucherFactory(
         registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
     )
-    for client, own in ((signed_in, voucher), (other_client, theirs)):
-        page = client.get(book_url(own, exam=exam.pk))
-        review = reverse("portal:review_booking", args=[own.pk, sitting.pk])
-        assert f"{review}?exam={exam.pk}" in [href for href, _ in links(page)]
+    first = signed_in.get(book_url(voucher, exam=exam.pk))
+    assert "10 seats left" in first.content.decode()
+    Sitting.objects.filter(pk=sitting.pk).update(seats_taken=3)  # booked elsewhere meanwhile
+
+    second = other_client.get(book_url(theirs, exam=exam.pk))
+    assert "10 seats left" in second.content.decode(), "the kept list"
+    review = reverse("portal:review_booking", args=[theirs.pk, sitting.pk])
+    assert [href for href, _ in links(second) if "/book/" in href and "?exam=" in href] == [
+        f"{review}?exam={exam.pk}"
+    ]
 
 
 def test_a_sitting_added_in_the_back_office_is_listed_at_once(signed_in, voucher, exam, commit):
@@ -250,3 +264,42 @@ def test_an_exam_withdrawn_in_the_back_office_is_no_longer_offered_at_once(
     page = signed_in.get(book_url(voucher, exam=exam.pk))
     assert offered_sittings(page) == set()
     assert "1. Choose the exam" in page.content.decode()
+
+
+class FailingCache:
+    """A cache server that is down."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("the cache server is down")
+
+        return fail
+
+
+def test_with_the_cache_down_the_pages_are_rendered_afresh(
+    signed_in, voucher, exam, commit, monkeypatch
+):
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    monkeypatch.setattr(page_cache, "cache", FailingCache())
+    assert voucher.masked_number in dashboard(signed_in)
+    assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {sitting.pk}
+
+
+def test_with_the_cache_down_a_back_office_change_still_stands(voucher, exam, commit, monkeypatch):
+    """Forgetting kept pages fails after the commit, quietly: a new pack's numbers, shown
+    only once, are not lost to it."""
+    monkeypatch.setattr(page_cache, "cache", FailingCache())
+    exam.title = "Renamed while the cache is down"
+    commit(exam.save)
+    exam.refresh_from_db()
+    assert exam.title == "Renamed while the cache is down"
+    issued = commit(
+        services.issue_pack,
+        customer=voucher.pack.customer,
+        exam_count=2,
+        expires_on=voucher.pack.expires_on,
+        is_second_shot=True,
+        list_price=900,
+        issued_by=voucher.pack.customer.account_manager,
+    )
+    assert len(issued.numbers) == 2

@@ -38,10 +38,30 @@ def test_check_deploy_prints_no_warning_with_production_settings():
         ALLOWED_HOSTS="portal.example.com",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
         DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     print(f"\ncheck --deploy: {result.stdout.strip()} {result.stderr.strip()}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_a_cache_in_each_process():
+    """Several workers each with their own cache would count guesses and forget
+    cached pages each on their own."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.com",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
+        CACHE_URL="locmemcache://",
+    )
+    assert result.returncode != 0
+    assert "secondshot.W001" in result.stdout + result.stderr
 
 
 def database_options(**env) -> dict:

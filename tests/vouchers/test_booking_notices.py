@@ -7,6 +7,7 @@ was cancelled or moved again is not sent, as the later change's own notice is.
 """
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -50,6 +51,21 @@ def test_a_booking_only_queues_its_email_and_the_worker_sends_it(
     assert message.subject.startswith("Booked: exam 070-483 on ")
     assert f"{ics_start(sitting)}\r\n" in ics_of(message)
     assert task_results() == {(booking.pk, "booked"): "sent"}
+
+
+def test_a_booked_notice_that_waited_past_the_sitting_is_not_sent(
+    database_queue, run_worker, candidate, voucher, exam, sitting
+):
+    """A worker that was down until after the exam has nothing useful to say about it."""
+    booking = book(candidate, voucher, exam, sitting)
+
+    with mock.patch(
+        "django.utils.timezone.now", return_value=sitting.starts_at + timedelta(minutes=1)
+    ):
+        run_worker()
+
+    assert mail.outbox == []
+    assert task_results() == {(booking.pk, "booked"): "overtaken"}
 
 
 def test_a_refused_booking_queues_nothing(database_queue, candidate, voucher, exam, now):

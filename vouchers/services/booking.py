@@ -51,13 +51,14 @@ def send_notice(*, booking_id: int, what: str) -> str:
     Run by a task, perhaps long after the change and after later ones: a booking
     cancelled since (by the candidate, or by moving it again) gets no "booked" or
     "moved" notice, as the later change's own notice tells where they stand, and
-    calendars never add an event after its cancellation. A cancellation is final,
-    so its notice always goes.
+    calendars never add an event after its cancellation; nor does one whose
+    sitting has started by then (a queue that waited that long has nothing useful
+    to say about it). A cancellation is final, so its notice always goes.
     """
     booking = Booking.objects.select_related(
         "candidate", "exam", "sitting__centre", "voucher__pack"
     ).get(pk=booking_id)
-    if what != "cancelled" and booking.status == Booking.Status.CANCELLED:
+    if what != "cancelled" and not booking.is_pending(at=timezone.now()):
         return OVERTAKEN
     emails.send_booking_notice(booking, what)
     return SENT
