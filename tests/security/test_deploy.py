@@ -27,19 +27,20 @@ def manage(*args, **env):
     )
 
 
+def production(**env) -> dict:
+    """The variables a production server is given (``check`` connects to none of them)."""
+    return {
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.com",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+    } | env
+
+
 def test_check_deploy_prints_no_warning_with_production_settings():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="False",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="portal.example.com",
-        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
-        DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
-        CACHE_URL="redis://127.0.0.1:6379/0",
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production())
     print(f"\ncheck --deploy: {result.stdout.strip()} {result.stderr.strip()}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -49,16 +50,7 @@ def test_check_deploy_warns_of_a_cache_in_each_process():
     """Several workers each with their own cache would count guesses and forget
     cached pages each on their own."""
     result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="False",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="portal.example.com",
-        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
-        DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
-        CACHE_URL="locmemcache://",
+        "check", "--deploy", "--fail-level", "WARNING", **production(CACHE_URL="locmemcache://")
     )
     assert result.returncode != 0
     assert "secondshot.W001" in result.stdout + result.stderr
