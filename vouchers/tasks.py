@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from . import reminders
 from .services import booking as booking_service
@@ -62,5 +63,10 @@ def send_booking_notice(booking_id: int, what: str) -> str:
 
 
 def enqueue_booking_notice(booking_id: int, what: str) -> None:
-    """Enqueue a booking's notice: called by the workflows once the change is committed."""
     send_booking_notice.enqueue(booking_id, what)
+
+
+def queued_in_the_database() -> bool:
+    """Return True if tasks wait in the database queue: enqueuing writes a row in the
+    caller's transaction, which commits, or rolls back, with it."""
+    return isinstance(send_booking_notice.get_backend(), DatabaseBackend)

@@ -68,6 +68,16 @@ def test_a_booked_notice_that_waited_past_the_sitting_is_not_sent(
     assert task_results() == {(booking.pk, "booked"): "overtaken"}
 
 
+@pytest.mark.django_db(transaction=False)  # the test's transaction holds what is "on commit"
+def test_the_notice_is_queued_with_the_booking_not_after_it(
+    database_queue, candidate, voucher, exam, sitting, django_capture_on_commit_callbacks
+):
+    """A server that stops right after the commit (nothing run "on commit") loses no e-mail."""
+    with django_capture_on_commit_callbacks(execute=False):
+        booking = book(candidate, voucher, exam, sitting)
+    assert task_results() == {(booking.pk, "booked"): "READY"}
+
+
 def test_a_refused_booking_queues_nothing(database_queue, candidate, voucher, exam, now):
     full = SittingFactory(starts_at=now + timedelta(days=10), seats=1, seats_taken=1)
 

@@ -65,9 +65,17 @@ def send_notice(*, booking_id: int, what: str) -> str:
 
 
 def _notify(booking: Booking, what: str) -> None:
-    """Queue the booking's notice once the workflow commits: a rolled-back change sends nothing,
-    and a mail server that fails loses no booking (the candidate can have it sent again)."""
-    transaction.on_commit(partial(tasks.enqueue_booking_notice, booking.pk, what), robust=True)
+    """Queue the booking's notice with the change: a rolled-back change sends nothing, and a
+    mail server that fails loses no booking (the candidate can have it sent again).
+
+    In the database queue the task's row is written in the workflow's transaction, so
+    it commits with the change: a server that stops just after the commit loses no
+    e-mail. A task run at once (the immediate backend) waits for the commit.
+    """
+    if tasks.queued_in_the_database():
+        tasks.enqueue_booking_notice(booking.pk, what)
+    else:
+        transaction.on_commit(partial(tasks.enqueue_booking_notice, booking.pk, what), robust=True)
 
 
 def _take_seat(sitting: Sitting) -> None:
