@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from exams.models import Sitting
@@ -27,7 +28,7 @@ from tests.factories import (
 from tests.threads import run_together
 from vouchers import locking, services
 from vouchers.errors import Refused
-from vouchers.models import Booking, Voucher
+from vouchers.models import Booking, ExamPack, Voucher
 from vouchers.services import booking as booking_workflows
 from vouchers.tokens import make_recovery_token, read_recovery_token
 
@@ -254,3 +255,54 @@ def test_control_without_the_lock_the_reissue_race_reaches_the_database(monkeypa
     print(f"\nreissue without lock: {dict(outcome)}")
     assert outcome == {"ok": 1, "conflict": 1}
     assert len(only_valid_numbers(voucher, results)) == 1
+
+
+# --- another person's ids: nothing of theirs is locked -----------------------------
+
+
+def test_posting_another_persons_voucher_or_booking_never_waits_on_their_rows():
+    """A candidate who posts someone else's voucher or booking id is refused without
+    locking (so without waiting on) any row of theirs: here the owner holds their pack,
+    voucher and booking locked, and the intruder's connection gives up on any lock
+    after 200 ms, which would turn a wait into a database error, not a refusal."""
+    exam = ExamFactory(number="070-483")
+    theirs = RegisteredVoucherFactory()
+    owner = theirs.registered_by
+    later = timezone.now() + timedelta(days=5)
+    booking = services.book_sitting(
+        candidate=owner, voucher=theirs, exam=exam, sitting=SittingFactory(starts_at=later)
+    )
+    intruder = UserFactory(email_verified_at=timezone.now())
+    free_sitting = SittingFactory(starts_at=later)
+    held, release = threading.Event(), threading.Event()
+
+    def owner_holds_their_rows():
+        try:
+            with transaction.atomic():
+                ExamPack.objects.select_for_update().get(pk=theirs.pack_id)
+                Voucher.objects.select_for_update().get(pk=theirs.pk)
+                Booking.objects.select_for_update().get(pk=booking.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=owner_holds_their_rows)
+    holder.start()
+    assert held.wait(timeout=10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        with pytest.raises(Refused) as booked:
+            services.book_sitting(
+                candidate=intruder, voucher=Voucher(pk=theirs.pk), exam=exam, sitting=free_sitting
+            )
+        with pytest.raises(Refused) as cancelled:
+            services.cancel_booking(candidate=intruder, booking=Booking(pk=booking.pk))
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert (booked.value.code, cancelled.value.code) == ("voucher_not_yours", "voucher_not_yours")
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.SCHEDULED

@@ -101,9 +101,14 @@ def book_sitting(
         # The candidate's row serialises their bookings: SS-4 is about all of them.
         # Locked, not read: nothing in it decides a rule.
         locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).values_list("pk").get()
+        # Only the candidate's own voucher's pack: another person's rows are never
+        # locked, however many ids a candidate posts.
+        mine = ExamPack.objects.filter(vouchers=voucher.pk, vouchers__registered_by=candidate.pk)
         try:
-            pack = locking.for_update(ExamPack.objects.filter(vouchers=voucher.pk)).get()
+            pack = locking.for_update(mine).get()
         except ExamPack.DoesNotExist:
+            if Voucher.objects.filter(pk=voucher.pk).exists():
+                raise Refused("voucher_not_yours") from None
             raise Voucher.DoesNotExist(f"No voucher {voucher.pk}.") from None
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
         # Read once under the lock: the rules below ask the bookings several times.
@@ -158,12 +163,15 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     Returns the locked booking, with its voucher, pack, sitting and exam, and the
     locked sittings by id; refuses a booking that is not the candidate's.
     """
-    of_booking = Booking.objects.filter(pk=booking.pk)
+    # Only the candidate's own booking: another person's rows are never locked.
+    of_booking = Booking.objects.filter(pk=booking.pk, candidate=candidate.pk)
     try:
         voucher = locking.for_update(
             Voucher.objects.filter(pk__in=of_booking.values("voucher_id")).select_related("pack")
         ).get()
     except Voucher.DoesNotExist:
+        if Booking.objects.filter(pk=booking.pk).exists():
+            raise Refused("voucher_not_yours") from None
         raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
     wanted = Q(pk__in=of_booking.values("sitting_id"))
     if to_sitting is not None:
