@@ -22,8 +22,9 @@ LITERAL_ELEMENTS = {"code", "pre", "kbd", "samp"}
 READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
 BUTTON_TYPES = {"submit", "button", "reset"}
 # Blocks of Django's admin/base.html that are not page text: the body's class
-# attribute, and what goes in <head>.
-NOT_TEXT_BLOCKS = {"bodyclass", "extrastyle", "extrahead"}
+# attribute, and what goes in <head>; and admin/backoffice/page.html's part of
+# that class attribute.
+NOT_TEXT_BLOCKS = {"bodyclass", "extrastyle", "extrahead", "page_kind"}
 MARK = "\x00"
 LETTER = re.compile(r"[^\W\d_]")
 
