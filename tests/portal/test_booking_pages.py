@@ -603,3 +603,21 @@ def test_the_calendar_download_is_a_calendar_file_with_the_local_start(signed_in
     ics = response.content.decode()
     assert ics.startswith("BEGIN:VCALENDAR\r\n")
     assert f"{ics_start(booking.sitting)}\r\n" in ics
+
+
+def test_a_retake_of_an_exam_withdrawn_since_is_refused_with_the_reason(
+    signed_in, candidate, voucher, exam, now
+):
+    """The review page of a retake shows; confirming it says the exam is no longer offered."""
+    take(candidate, voucher, exam, Booking.Outcome.FAILED, now=now)
+    sitting = SittingFactory(starts_at=now + timedelta(days=8))
+    exam.is_active = False
+    exam.save()
+
+    review = signed_in.get(review_url(voucher, sitting, exam))
+    refused = signed_in.post(review_url(voucher, sitting, exam))
+
+    assert review.status_code == 200
+    assert refused.status_code == 409
+    assert "no longer offered" in text(refused)
+    assert not Booking.objects.filter(attempt=Booking.Attempt.RETAKE).exists()

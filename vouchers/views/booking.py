@@ -60,9 +60,17 @@ def _exam_by_id(exam_id: int):
     return exam if exam is not None and is_exam_eligible(exam) else None
 
 
-def _exam_for(voucher, attempt, request):
-    exam_id = _chosen_exam_id(voucher, attempt, request)
+def _exam(voucher, attempt, exam_id: int | None):
+    """The exam the booking would be for: a retake's is its first attempt's, whatever has
+    become of it since (the workflow says why it cannot be retaken); a first attempt's
+    is the exam chosen, if the offer covers it."""
+    if attempt == Booking.Attempt.RETAKE:
+        return voucher.exam()
     return None if exam_id is None else _exam_by_id(exam_id)
+
+
+def _exam_for(voucher, attempt, request):
+    return _exam(voucher, attempt, _exam_id_in_address(request))
 
 
 def _sitting(pk):
@@ -120,7 +128,7 @@ class BookView(LoginRequiredMixin, View):
     @staticmethod
     def _sitting_step(request, voucher, attempt, exam_id, now):
         """Step 2, and whether to keep it; (None, False) when the exam cannot be booked."""
-        exam = voucher.exam() if attempt == Booking.Attempt.RETAKE else _exam_by_id(exam_id)
+        exam = _exam(voucher, attempt, exam_id)
         if exam is None:
             return None, False
         where = SittingSearchForm(request.GET)
