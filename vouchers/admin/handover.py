@@ -23,7 +23,6 @@ sessions it is not serving.
 
 import csv
 import io
-import smtplib
 import time
 from datetime import timedelta
 
@@ -36,6 +35,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from secondshot.emails import MAIL_ERRORS
 
 from .. import emails, numbers
 from ..services import IssuedPack
@@ -217,7 +218,7 @@ class HandOverViews:
             return self._gone(request, pack)
         try:
             emails.send_pack_numbers(pack, plain)
-        except (smtplib.SMTPException, OSError) as error:
+        except MAIL_ERRORS as error:
             self.message_user(
                 request,
                 _(
