@@ -23,21 +23,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    from bench.run import SETTINGS_ENV
+    from bench.run import in_process_pages
 
-    os.environ.update({k: v for k, v in SETTINGS_ENV.items() if k != "DATABASE_URL"})
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondshot.settings")
-    import django
-
-    django.setup()
-    from django.test import Client
+    client, pages = in_process_pages()
     from pyinstrument import Profiler
 
-    from bench.pages import candidate_pages
-
-    client = Client()
-    pages = dict(candidate_pages(client)) | {"floor": "/bench/floor/"}
     url = pages[args.page]
     for _ in range(5):
         client.get(url)  # warm up: connection, templates

@@ -118,6 +118,24 @@ def setup_django(env):
     django.setup()
 
 
+def in_process_pages():
+    """Django set up in this process with the benchmark's settings (the database from
+    ``DATABASE_URL``), and a test client signed in as the reader: (client, {name: URL})
+    of the ceiling, the floor and every candidate page. For the in-process tools."""
+    os.environ.update({k: v for k, v in SETTINGS_ENV.items() if k != "DATABASE_URL"})
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondshot.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from bench.pages import candidate_pages
+
+    client = Client()
+    return client, {"healthz": "/healthz", "floor": "/bench/floor/"} | dict(candidate_pages(client))
+
+
 def ensure_data(env, scale: float, reload: bool):
     from django.contrib.auth import get_user_model
 

@@ -6,7 +6,6 @@ benchmark's settings on its data set: the page's own cost, without the server's.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -22,20 +21,9 @@ def main():
     parser.add_argument("pages", nargs="*")
     args = parser.parse_args()
 
-    from bench.run import SETTINGS_ENV
+    from bench.run import in_process_pages
 
-    os.environ.update({k: v for k, v in SETTINGS_ENV.items() if k != "DATABASE_URL"})
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondshot.settings")
-    import django
-
-    django.setup()
-    from django.test import Client
-
-    from bench.pages import candidate_pages
-
-    client = Client()
-    pages = {"healthz": "/healthz", "floor": "/bench/floor/"} | dict(candidate_pages(client))
+    client, pages = in_process_pages()
     for name, url in pages.items():
         if args.pages and name not in args.pages:
             continue
