@@ -135,10 +135,6 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # client address is read from X-Forwarded-For only through them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# The benchmark's extra page (bench/README.md): a signed-in page with the fewest
-# queries any real page makes. Off everywhere but in ``bench/run.py``.
-BENCH = env.bool("BENCH", default=False)
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "secondshot.User"
 LOGIN_URL = "login"

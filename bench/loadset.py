@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from . import numbers
+from vouchers import numbers
 
 BENCH_PASSWORD = "secondshot-bench"
 # Every account's language, own time zone (none: the centre's) and e-mail reminders.
@@ -128,7 +128,7 @@ LAST_NAMES = (
 )
 COMPANY_WORDS = ("Contoso", "Fabrikam", "Northwind", "Tailspin", "Litware", "Adventure",
                  "Proseware", "Wingtip", "Lucerne", "Trey")  # fmt: skip
-SYNTHETIC_EXAMS = 50  # besides seed_demo's catalogue
+SYNTHETIC_EXAMS = 50  # besides the demo's catalogue (exams/demo.py)
 
 
 STAFF_GROUPS = {
@@ -249,7 +249,7 @@ class LoadSet:
         return index % 20 != 19
 
     def _plan_catalogue(self):
-        from .management.commands.seed_demo import EXAMS
+        from exams.demo import EXAMS
 
         eligible = [exam for exam in EXAMS if exam[0].startswith(("070-", "072-"))]
         others = [exam for exam in EXAMS if exam not in eligible]

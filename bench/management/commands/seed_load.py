@@ -1,6 +1,6 @@
 """``python manage.py seed_load``: the large data set the benchmark runs on (bench/README.md).
 
-What the data holds and which rules it keeps is in ``vouchers/loadset.py``. The
+What the data holds and which rules it keeps is in ``bench/loadset.py``. The
 rows go in with PostgreSQL's COPY, one transaction per table, and the command
 prints rows per second for each. It runs on PostgreSQL only (``--allow-sqlite``
 permits a small scale there, for trying it out), only with DEBUG on (every account
@@ -18,9 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.loadset import BENCH_PASSWORD, LoadSet, Sizes, join_staff_groups
+from bench.loadset_checks import consistency_problems
 from vouchers import audit, page_cache
-from vouchers.loadset import BENCH_PASSWORD, LoadSet, Sizes, join_staff_groups
-from vouchers.loadset_checks import consistency_problems
 
 # Children first, so a plain DELETE (SQLite) works in this order too.
 DATA_TABLES = [
@@ -40,11 +40,6 @@ DATA_TABLES = [
     "secondshot_user",
 ]
 SQLITE_MAX_SCALE = 0.01
-STAFF_GROUPS = {
-    "manager": "Account managers",
-    "support": "Support",
-    "examadmin": "Exam administrators",
-}
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from ..models import Booking, Voucher
+from vouchers.models import Booking, Voucher
 
 
 class FloorView(LoginRequiredMixin, TemplateView):
@@ -9,11 +9,11 @@ class FloorView(LoginRequiredMixin, TemplateView):
     page of the portal makes at least (the session, the user, and two counts of the
     candidate's own rows), in the portal's layout.
 
-    Routed only with ``settings.BENCH`` on (``bench/run.py``); the benchmark measures
-    every page against it in the same run.
+    Routed only by ``bench/urls.py``, under ``bench/settings.py``; the benchmark
+    measures every page against it in the same run.
     """
 
-    template_name = "bench_floor.html"
+    template_name = "bench/floor.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
