@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_time_zone
+from core.validators import validate_time_zone
 
 
 class UserManager(BaseUserManager):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "core",
     "secondshot",
     "exams",
     "vouchers",
@@ -62,10 +63,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # …which this keeps in line with the language kept on the signed-in account.
-    "secondshot.middleware.AccountLanguageMiddleware",
+    "core.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "secondshot.middleware.DatabaseTroubleMiddleware",
+    "core.middleware.DatabaseTroubleMiddleware",
 ]
 
 ROOT_URLCONF = "secondshot.urls"
@@ -157,9 +158,9 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates and times per language (secondshot/formats/<lang>/formats.py), including
+# Dates and times per language (core/formats/<lang>/formats.py), including
 # the portal's own named formats such as SITTING_FORMAT.
-FORMAT_MODULE_PATH = ["secondshot.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 # A year: the choice outlives the browser session, as the account's does.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

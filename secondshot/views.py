@@ -1,29 +1,24 @@
-"""Account pages: sign up, verify the e-mail address, and the landing page."""
+"""Account pages: sign up, verify the e-mail address, sign in, the account's settings."""
 
 import logging
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from django.utils.translation import (
-    check_for_language,
-    get_language,
-    get_supported_language_variant,
-)
+from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
-from django.views.i18n import set_language as django_set_language
+
+from core.mail import MAIL_ERRORS, say_not_sent
 
 from . import emails, ratelimit
 from .forms import AccountSettingsForm, SignInForm, SignUpForm
@@ -31,17 +26,6 @@ from .throttling import too_many_attempts
 from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
-
-
-class HomeView(TemplateView):
-    """The landing page; signed-in candidates go straight to their vouchers."""
-
-    template_name = "home.html"
-
-    def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect("portal:dashboard")
-        return super().get(request, *args, **kwargs)
 
 
 class SignUpView(FormView):
@@ -82,26 +66,6 @@ class SignUpDoneView(TemplateView):
         return super().get_context_data(email=self.request.session.get("signup_email"), **kwargs)
 
 
-def set_language(request):
-    """Django's ``set_language`` (cookie and redirect), and the choice kept on the account.
-
-    A signed-in person's language is then theirs on every browser and in
-    every e-mail (``AccountLanguageMiddleware``).
-    """
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if (
-        request.method == "POST"
-        and request.user.is_authenticated
-        and language in dict(settings.LANGUAGES)
-        and check_for_language(language)
-        and request.user.language != language
-    ):
-        request.user.language = language
-        request.user.save(update_fields=["language"])
-    return response
-
-
 class VerifyEmailView(View):
     """Open the verification link: the address is confirmed and the link dies."""
 
@@ -126,11 +90,11 @@ class ResendVerificationView(LoginRequiredMixin, View):
         else:
             try:
                 emails.send_verification(request.user)
-            except emails.MAIL_ERRORS:
+            except MAIL_ERRORS:
                 logger.exception(
                     "The confirmation link to user %s could not be sent", request.user.pk
                 )
-                emails.say_not_sent(request)
+                say_not_sent(request)
             else:
                 messages.info(
                     request,
@@ -181,13 +145,3 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         self.reservation.give_back()
         return super().form_valid(form)
-
-
-def healthz(request):
-    """Answer a load balancer's health check: the process serves, touching no database.
-
-    Whether PostgreSQL answers is not this page's question: one busy database
-    must not make every app server look dead at once. It is also the benchmark's
-    ceiling, a Django request with no database work (bench/README.md).
-    """
-    return HttpResponse("ok\n", content_type="text/plain")

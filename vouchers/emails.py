@@ -11,15 +11,14 @@ the language the account manager is using the back office in when they send it
 (English unless they chose another), as the manager knows the customer.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from secondshot.emails import send_templated
-from secondshot.i18n import interpolate_lazy
+from core.i18n import interpolate_lazy
+from core.mail import absolute_url, send_templated
 
 from . import calendar, numbers
 from .clock import anywhere_on_earth_date
@@ -27,12 +26,9 @@ from .models import ReminderSent, change_cutoff_hours
 from .tokens import make_recovery_token
 
 
-def _url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def recovery_url(voucher) -> str:
-    return _url(reverse("portal:recover_number", kwargs={"token": make_recovery_token(voucher)}))
+    token = make_recovery_token(voucher)
+    return absolute_url(reverse("portal:recover_number", kwargs={"token": token}))
 
 
 def send_registration_confirmation(voucher) -> None:
@@ -121,8 +117,8 @@ def send_booking_notice(booking, what: str) -> None:
             "local_start": local,
             "centre": booking.sitting.centre,
             "pack": booking.voucher.pack,
-            "booking_url": _url(reverse("portal:booking", kwargs={"pk": booking.pk})),
-            "dashboard_url": _url(reverse("portal:dashboard")),
+            "booking_url": absolute_url(reverse("portal:booking", kwargs={"pk": booking.pk})),
+            "dashboard_url": absolute_url(reverse("portal:dashboard")),
             "change_cutoff_hours": change_cutoff_hours(),
         },
         attachments=[(f"exam-{booking.exam.number}.ics", ics, "text/calendar")],
@@ -168,16 +164,16 @@ def send_reminder(claimed, *, now) -> None:
         "pack": pack,
         "exam": exam,
         "days_left": (pack.expires_on - anywhere_on_earth_date(now)).days,
-        "dashboard_url": _url(reverse("portal:dashboard")),
-        "book_url": _url(reverse("portal:book", kwargs={"pk": voucher.pk})),
-        "account_url": _url(reverse("account")),
+        "dashboard_url": absolute_url(reverse("portal:dashboard")),
+        "book_url": absolute_url(reverse("portal:book", kwargs={"pk": voucher.pk})),
+        "account_url": absolute_url(reverse("account")),
     }
     if booking is not None:
         context |= {
             "booking": booking,
             "sitting": booking.sitting,
             "centre": booking.sitting.centre,
-            "booking_url": _url(reverse("portal:booking", kwargs={"pk": booking.pk})),
+            "booking_url": absolute_url(reverse("portal:booking", kwargs={"pk": booking.pk})),
         }
     send_templated(
         to=candidate.email,

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
-from secondshot.emails import MAIL_ERRORS, say_not_sent
 
 from .. import calendar, emails, page_cache, services
 from ..errors import Refused

@@ -1,3 +1,6 @@
+"""Validators every app shares: a time zone's name (a person's, a test centre's), and a
+date within the reach of the back office's forms."""
+
 import zoneinfo
 from datetime import date, timedelta
 
