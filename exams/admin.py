@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.admin_paging import BoundedCountAdmin
-from secondshot.admin_widgets import SafeAutocompleteMixin
+from backoffice.paging import BoundedCountAdmin
+from backoffice.widgets import SafeAutocompleteMixin
 
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter

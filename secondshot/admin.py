@@ -7,7 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from .admin_paging import BoundedCountAdmin
+from backoffice.paging import BoundedCountAdmin
+
 from .models import User
 
 

@@ -1,6 +1,6 @@
 """The three staff roles of the back office as groups with exactly the permissions they need.
 
-What each role may do is in ``secondshot/roles.py`` and the README ("Back office").
+What each role may do is in ``backoffice/roles.py`` and the README ("Back office").
 The permissions are created here first: on a new database Django makes them only
 after the last migration has run.
 """
@@ -13,7 +13,7 @@ KEEP = ["view", "add", "change"]
 CRUD = ["view", "add", "change", "delete"]
 
 # {group: {app label: {model: [actions]}}}. "change" on a pack, a voucher or a
-# booking stands for the one workflow the role runs on it (see secondshot/roles.py).
+# booking stands for the one workflow the role runs on it (see backoffice/roles.py).
 ROLES = {
     "Account managers": {
         "vouchers": {

@@ -8,7 +8,7 @@ A big table is one the benchmark's world holds tens of thousands of rows of or
 more (``BIG``). On every page:
 
 - no query counts rows without a ``LIMIT`` in a big table's list: that is every
-  row the list finds (``secondshot/admin_paging.py`` counts a bounded number);
+  row the list finds (``backoffice/paging.py`` counts a bounded number);
 - no form field chooses among a big table's rows with a plain ``<select>``: an
   autocomplete, a raw id or a read-only field instead;
 - no list filter links every row of a big table, or first reads every row of the
@@ -37,10 +37,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.filters import AutocompleteFilter, StaffFilter
+from backoffice.paging import BoundedPaginator
+from backoffice.widgets import SafeAutocompleteSelect
 from exams.models import Sitting
-from secondshot.admin_filters import AutocompleteFilter, StaffFilter
-from secondshot.admin_paging import BoundedPaginator
-from secondshot.admin_widgets import SafeAutocompleteSelect
 from tests.backoffice.conftest import signed_in
 from tests.factories import (
     BookingFactory,

@@ -1,6 +1,6 @@
 """Long lists in the back office, as staff see them (issue 6: a million vouchers).
 
-A list counts only as far as it is read (``secondshot/admin_paging.py``): under
+A list counts only as far as it is read (``backoffice/paging.py``): under
 the bound it says how many, over it "More than …", and paging on still works.
 Customers and packs are chosen with an autocomplete box, account managers and
 actors among the staff; dates with list filters, not a date hierarchy. A pack's

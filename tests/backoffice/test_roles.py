@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from secondshot import roles
+from backoffice import roles
 
 pytestmark = pytest.mark.django_db
 

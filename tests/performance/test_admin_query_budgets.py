@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from secondshot import roles
+from backoffice import roles
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     BookingFactory,

@@ -51,8 +51,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from backoffice import roles
 from exams.models import Sitting
-from secondshot import roles
 from secondshot.tokens import email_verification_token
 from tests.backoffice.conftest import staff_in
 from tests.factories import (

@@ -39,8 +39,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from backoffice import roles
 from exams.models import Sitting
-from secondshot import roles
 from tests.backoffice.conftest import signed_in, staff_in
 from tests.factories import (
     CandidateFactory,

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_paging import BoundedCountAdmin
+from backoffice import roles
+from backoffice.paging import BoundedCountAdmin
 
 from ..models import VoucherEvent
 from .packs import masked_link

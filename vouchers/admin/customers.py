@@ -11,10 +11,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_filters import StaffFilter
-from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
-from secondshot.admin_widgets import SafeAutocompleteMixin
+from backoffice import roles
+from backoffice.filters import StaffFilter
+from backoffice.paging import BoundedCountAdmin, FirstRowsInline
+from backoffice.widgets import SafeAutocompleteMixin
 
 from ..models import Customer, ExamPack
 from .reports import customer_report_view

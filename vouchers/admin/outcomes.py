@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_paging import BoundedCountAdmin
+from backoffice import roles
+from backoffice.paging import BoundedCountAdmin
 
 from .. import services
 from ..models import Booking

@@ -27,9 +27,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import ratelimit, roles
-from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
-from secondshot.admin_paging import BoundedCountAdmin
+from backoffice import roles
+from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
+from backoffice.paging import BoundedCountAdmin
+from secondshot import ratelimit
 from secondshot.throttling import too_many_attempts
 
 from .. import numbers, services

@@ -1,9 +1,10 @@
-"""Lists of big tables in the back office: counted only as far as anyone reads (issue 6).
+"""Lists of big tables in the back office: counted only as far as anyone reads
+(``docs/backoffice.md``; the measurements are in ``bench/README.md``).
 
 Django's admin counts every row a list finds, to number its pages, and once
 more every row of the table, for "(N total)"; its facets count per filter
-choice. Over the audit trail (2.8 million events) the two counts cost half a
-second a page, and they grow with the table.
+choice. Over the audit trail, millions of events, those counts cost most of
+a page's time, and they grow with the table.
 
 Here a list counts at most ``rows_counted`` rows from the top of the page being
 read (``SELECT COUNT(*) FROM (SELECT … LIMIT n + 1)``): under that it says how
@@ -16,8 +17,7 @@ answers only for a whole table: not for an account manager's own customers,
 nor for a filter or a search, which are most of what staff open; and SQLite,
 which the tests and ``make run`` use, has none. A bounded count is the same
 rule for every role, filter and database, and costs at most the rows a person
-could page through: on the benchmark's data set, 0.3 ms for the audit trail
-(its two counts took 260 ms each), 2 ms for an account manager's events.
+could page through, however big the table grows.
 
 "Select all N" across pages is offered only for a list that was counted
 (``templates/admin/actions.html``): nobody counted the others.

@@ -1,16 +1,16 @@
-"""List filters over big tables that read no more than a page needs (issue 6).
+"""List filters over big tables that read no more than a page needs (``docs/backoffice.md``).
 
 Django's ``RelatedFieldListFilter`` links every row of the related table, and
 ``RelatedOnlyFieldListFilter`` first reads every row of the list to find which
-ones it uses: over packs, ``DISTINCT`` over 50,000 packs to list up to 10,000
-customers. These read only what is shown:
+ones it uses: over packs, ``DISTINCT`` over every pack to list the customers.
+These read only what is shown:
 
 - ``AutocompleteFilter``: the admin's own autocomplete, searching the related
   admin's rows (scoped to the staff member, as its list is), then opening the
   list filtered by the chosen one. The page reads the chosen row only.
 - ``StaffFilter``: for a relation to the user table that holds staff (an account
   manager), the staff members, read through the partial index ``staff_by_email``
-  rather than among 100,000 candidates.
+  rather than among every candidate.
 """
 
 from django import forms
@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .admin_widgets import SafeAutocompleteSelect
+from .widgets import SafeAutocompleteSelect
 
 # Opens the list filtered by what was chosen in an autocomplete filter's box.
 FILTER_SCRIPT = "js/backoffice-filters.js"

@@ -26,9 +26,9 @@ def role_names(user) -> frozenset[str]:
     """Return the names of the user's groups, read once per request and kept on the user."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_secondshot_roles"):
-        user._secondshot_roles = frozenset(user.groups.values_list("name", flat=True))
-    return user._secondshot_roles
+    if not hasattr(user, "_staff_roles"):
+        user._staff_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._staff_roles
 
 
 def sees_every_customer(user) -> bool:
