@@ -1,7 +1,7 @@
 """The back office's staff roles (SPEC "Who uses it"), kept as Django groups.
 
 The groups and their model permissions are made by the data migration
-``secondshot/migrations/0003_staff_roles.py``; ``seed_demo`` puts one demo user
+``accounts/migrations/0003_staff_roles.py``; ``seed_demo`` puts one demo user
 in each. Superusers need no group: they see and do everything.
 
 The admin never edits a pack, a voucher or a booking through a form: every

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "core",
-    "secondshot",
+    "accounts",
     "exams",
     "vouchers",
 ]
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "secondshot.context_processors.portal",
+                "vouchers.context_processors.portal",
             ],
         },
     },
@@ -137,7 +137,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "secondshot.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "home"

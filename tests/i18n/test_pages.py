@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from secondshot.timezones import COUNTRY_TIME_ZONES
+from accounts.timezones import COUNTRY_TIME_ZONES
 from tests.factories import CandidateFactory
 from tests.portal.pages import PASSWORD, text
 from vouchers.emails import recovery_url

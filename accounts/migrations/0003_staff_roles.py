@@ -25,7 +25,7 @@ ROLES = {
         },
     },
     "Support": {
-        "secondshot": {"user": VIEW},  # find a candidate
+        "accounts": {"user": VIEW},  # find a candidate
         "vouchers": {
             "customer": VIEW,
             "exampack": VIEW,
@@ -46,7 +46,7 @@ ROLES = {
 
 def create_roles(apps, schema_editor):
     using = schema_editor.connection.alias
-    for label in ("secondshot", "exams", "vouchers"):
+    for label in ("accounts", "exams", "vouchers"):
         app_config = apps.get_app_config(label)
         # create_permissions skips an app without a models module, as the
         # historical apps of a migration are.
@@ -78,7 +78,7 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secondshot", "0002_user_email_verified_at"),
+        ("accounts", "0002_user_email_verified_at"),
         ("exams", "0001_initial"),
         ("vouchers", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),

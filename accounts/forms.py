@@ -5,16 +5,17 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .timezones import country_choices, guess_time_zone, time_zone_choices
+from .timezones import country_choices, time_zone_choices
 
 
 class SignUpForm(BaseUserCreationForm):
     """Sign-up: e-mail, the legal name on the candidate's ID, their country, and a password.
 
-    An address that already has an account is not reported here: the view
-    answers the same either way and tells the owner by e-mail instead. The
-    country is not stored: it only sets the candidate's time zone to its usual
-    one (``secondshot.timezones``), which they can change on their account page.
+    An address that already has an account is not reported here:
+    ``services.sign_up`` answers the same either way and tells the owner by e-mail
+    instead. The country is not stored: it only sets the candidate's time zone to
+    its usual one (``accounts.timezones``), which they can change on their account
+    page. The form validates; ``services.sign_up`` opens the account.
     """
 
     country = forms.ChoiceField(
@@ -48,7 +49,7 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["legal_name"].widget.attrs["autocomplete"] = "name"
 
     # Uniqueness of the address (a unique field and a case-insensitive constraint)
-    # is settled in the view, which must not reveal that an account exists.
+    # is settled by services.sign_up, which must not reveal that an account exists.
     def validate_unique(self):
         pass
 
@@ -57,10 +58,6 @@ class SignUpForm(BaseUserCreationForm):
 
     def clean_email(self):
         return get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
-
-    def save(self, commit=True):
-        self.instance.time_zone = guess_time_zone(self.cleaned_data.get("country") or "")
-        return super().save(commit=commit)
 
     def clean_legal_name(self):
         name = " ".join(self.cleaned_data["legal_name"].split())

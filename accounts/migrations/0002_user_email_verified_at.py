@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondshot', '0001_initial'),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondshot', '0003_staff_roles'),
+        ('accounts', '0003_staff_roles'),
     ]
 
     operations = [

@@ -93,6 +93,10 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        # The table keeps the name it was created with in the project package, and so
+        # do its many-to-many tables: moving the model renamed nothing in the database
+        # (accounts/management/commands/migrate.py adopts the old migration history).
+        db_table = "secondshot_user"
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]

@@ -2,7 +2,7 @@
 
 import django.db.models.functions.text
 import django.utils.timezone
-import secondshot.models
+import accounts.models
 from django.db import migrations, models
 
 
@@ -31,11 +31,12 @@ class Migration(migrations.Migration):
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
+                'db_table': 'secondshot_user',
                 'ordering': ['email'],
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique')],
             },
             managers=[
-                ('objects', secondshot.models.UserManager()),
+                ('objects', accounts.models.UserManager()),
             ],
         ),
     ]

@@ -1,4 +1,4 @@
-from vouchers.models import change_cutoff_hours
+from .models import change_cutoff_hours
 
 
 def portal(request):

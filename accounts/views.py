@@ -1,18 +1,13 @@
 """Account pages: sign up, verify the e-mail address, sign in, the account's settings."""
 
 import logging
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,10 +15,8 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from core.mail import MAIL_ERRORS, say_not_sent
 
-from . import emails, ratelimit
+from . import emails, ratelimit, services
 from .forms import AccountSettingsForm, SignInForm, SignUpForm
-from .throttling import too_many_attempts
-from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
 
@@ -40,21 +33,14 @@ class SignUpView(FormView):
     success_url = reverse_lazy("signup_done")
 
     def form_valid(self, form):
-        User = get_user_model()
         email = form.cleaned_data["email"]
-        existing = User.objects.with_email(email).first()
-        if existing is not None:
-            transaction.on_commit(partial(emails.send_already_registered, existing), robust=True)
-        else:
-            # The new account keeps the language the person signed up in.
-            form.instance.language = get_supported_language_variant(get_language())
-            try:
-                with transaction.atomic():
-                    user = form.save()
-            except IntegrityError:  # the same address signed up a moment ago
-                pass
-            else:
-                transaction.on_commit(partial(emails.send_verification, user), robust=True)
+        services.sign_up(
+            email=email,
+            legal_name=form.cleaned_data["legal_name"],
+            password=form.cleaned_data["password1"],
+            country=form.cleaned_data.get("country") or "",
+            language=get_supported_language_variant(get_language()),
+        )
         self.request.session["signup_email"] = email
         return super().form_valid(form)
 
@@ -70,15 +56,8 @@ class VerifyEmailView(View):
     """Open the verification link: the address is confirmed and the link dies."""
 
     def get(self, request, uidb64, token):
-        User = get_user_model()
-        try:
-            user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
-        except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-            user = None
-        if user is None or not email_verification_token.check_token(user, token):
+        if services.confirm_email(uidb64=uidb64, token=token) is None:
             return render(request, "accounts/verify_failed.html", status=400)
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
         messages.success(request, _("Thank you: your e-mail address is confirmed."))
         return redirect("portal:dashboard" if request.user.is_authenticated else "login")
 
@@ -139,7 +118,9 @@ class SignInView(auth_views.LoginView):
             (ratelimit.SIGN_IN_FAILURES_PER_ADDRESS, address),
         )
         if not self.reservation.allowed:
-            return too_many_attempts(request, self.reservation.retry_after, what="sign-ins")
+            return ratelimit.too_many_attempts(
+                request, self.reservation.retry_after, what="sign-ins"
+            )
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

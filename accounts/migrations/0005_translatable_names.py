@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondshot', '0004_user_preferences'),
+        ('accounts', '0004_user_preferences'),
     ]
 
     operations = [

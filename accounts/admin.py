@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.models import DBTaskResult
 
 from backoffice.paging import BoundedCountAdmin
 
@@ -88,8 +87,3 @@ class UserAdmin(BoundedCountAdmin, BaseUserAdmin):
             '<a href="{}?registered_by__id__exact={}">{}</a>', url, user.pk, gettext("vouchers")
         )
 
-
-# The database task queue's results are for whoever runs the workers, not for any
-# staff role; whether a reminder went out is recorded in ReminderSent.
-if admin.site.is_registered(DBTaskResult):
-    admin.site.unregister(DBTaskResult)

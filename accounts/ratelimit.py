@@ -1,4 +1,5 @@
-"""Limits on guessing: voucher numbers, sign-in passwords.
+"""Limits on guessing: voucher numbers, sign-in passwords; and the page shown when one is
+reached (``too_many_attempts``: HTTP 429, and when to come back).
 
 Counts live in Django's cache (local memory by default, Redis from CACHE_URL
 in production), so every app server behind the load balancer shares them. A
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,37 @@ VOUCHER_GUESSES_PER_ACCOUNT = Limit("voucher-account", attempts=10, window_secon
 VOUCHER_GUESSES_PER_ADDRESS = Limit("voucher-address", attempts=30, window_seconds=15 * 60)
 SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = Limit("signin-pair", attempts=10, window_seconds=15 * 60)
 SIGN_IN_FAILURES_PER_ADDRESS = Limit("signin-address", attempts=50, window_seconds=15 * 60)
+
+
+# What was paused, as the page says it: one whole sentence each, so every
+# language can word it its own way.
+PAUSED = {
+    "sign-ins": _(
+        "There have been too many unsuccessful sign-ins from your account or your network, "
+        "so we have paused them to protect everyone's vouchers."
+    ),
+    "voucher numbers entered": _(
+        "There have been too many unsuccessful voucher numbers entered from your account or "
+        "your network, so we have paused them to protect everyone's vouchers."
+    ),
+    "voucher number look-ups": _(
+        "There have been too many unsuccessful voucher number look-ups from your account or "
+        "your network, so we have paused them to protect everyone's vouchers."
+    ),
+}
+
+
+def too_many_attempts(request, retry_after: int, *, what: str):
+    """Return the page saying a limit is reached (HTTP 429) and when to come back.
+
+    ``what`` names what was paused: a key of ``PAUSED``.
+    """
+    minutes = max(1, math.ceil(retry_after / 60))
+    response = render(
+        request,
+        "too_many_attempts.html",
+        {"minutes": minutes, "paused": PAUSED[what]},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

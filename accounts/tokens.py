@@ -5,6 +5,8 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    # The salt the links already sent were signed with (the class's first home): a new
+    # one would kill every link in an inbox.
     key_salt = "secondshot.tokens.EmailVerificationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("secondshot", "0005_translatable_names"),
+        ("accounts", "0005_translatable_names"),
     ]
 
     operations = [
