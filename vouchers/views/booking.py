@@ -17,7 +17,7 @@ from django.views import View
 from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
 
-from .. import calendar, emails, page_cache, services
+from .. import calendar, notices, page_cache, services
 from ..errors import Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking, Voucher, is_exam_eligible
@@ -353,7 +353,7 @@ class ResendBookingEmailView(LoginRequiredMixin, View):
             )
         else:
             try:
-                emails.send_booking_notice(booking, "booked")
+                notices.send(booking, "booked")
             except MAIL_ERRORS:
                 logger.exception("The e-mail of booking %s could not be sent again", booking.pk)
                 say_not_sent(request)

@@ -28,13 +28,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from .. import emails
 from ..models import Booking, ReminderSent, Voucher
-from ..reminders import Reminder, is_due
+from .due import Reminder, is_due
+from .emails import send_reminder_email
 
 logger = logging.getLogger(__name__)
 
-# What send_reminder did, for the task's result and the job's report.
+# What send_once did, for the task's result and the job's report.
 CLAIMED = "claimed"
 NOT_DUE = "not_due"
 ALREADY_CLAIMED = "already_claimed"
@@ -93,7 +93,7 @@ def claim(reminder: Reminder, *, voucher: Voucher, booking: Booking | None) -> R
 def deliver(claimed: ReminderSent, *, now: datetime) -> bool:
     """Send the claimed reminder and record how it went; return True if it was sent."""
     try:
-        emails.send_reminder(claimed, now=now)
+        send_reminder_email(claimed, now=now)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
         logger.exception("Reminder %s (%s) could not be sent", claimed.pk, claimed.occasion)
         ReminderSent.objects.filter(pk=claimed.pk, status=ReminderSent.Status.CLAIMED).update(
@@ -106,7 +106,7 @@ def deliver(claimed: ReminderSent, *, now: datetime) -> bool:
     return True
 
 
-def send_reminder(
+def send_once(
     *, voucher_id: int, occasion: str, booking_id: int | None = None, now: datetime | None = None
 ) -> str:
     """Send the reminder if it is due and no other run has sent it; return what was done.

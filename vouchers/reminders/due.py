@@ -18,7 +18,7 @@ SITTING_TOMORROW   the booking is scheduled                    the day before th
 passed, voided, expired or in use by another person (SS-5) gets no voucher
 reminder, and a candidate who turned reminders off gets none at all.
 
-Decisions where the issue is silent:
+Decisions the rules leave open (``docs/decisions.md``):
 
 - Days are counted as the rest of the portal counts them: a voucher's days
   left by the date "anywhere on Earth" (``clock.py``), a sitting's day by the
@@ -39,8 +39,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q
 
-from .clock import anywhere_on_earth_date
-from .models import Booking, ReminderSent, Voucher
+from ..clock import anywhere_on_earth_date
+from ..models import Booking, ReminderSent, Voucher
 
 Occasion = ReminderSent.Occasion
 
@@ -193,7 +193,7 @@ def _candidate_bookings(now: datetime):
     )
 
 
-def due_reminders(*, now: datetime) -> list[Reminder]:
+def find_due_reminders(*, now: datetime) -> list[Reminder]:
     """Return every reminder due at ``now`` that is neither sent nor being sent.
 
     A reminder whose send failed is listed again, to be retried (see
