@@ -24,6 +24,7 @@ test: $(VENV)/.installed catalogues lint
 # a local database that has not been migrated yet cannot get in the way.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The .mo files are built from the committed .po files with polib: no gettext needed.
@@ -54,4 +55,5 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache bench/results/gunicorn.log
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache \
+		bench/results/gunicorn.log
