@@ -1,5 +1,5 @@
 """The back office over big tables: no page counts one whole, lists one in a dropdown or a
-filter, or drills into its dates (issue 6).
+filter, or drills into its dates (``docs/backoffice.md``).
 
 Every ModelAdmin on the admin site (``admin.site._registry``) is opened as every
 staff role that may: its list (also with facets asked for, and searched), its

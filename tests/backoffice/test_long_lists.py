@@ -1,4 +1,4 @@
-"""Long lists in the back office, as staff see them (issue 6: a million vouchers).
+"""Long lists in the back office, as staff see them: a million vouchers, millions of events.
 
 A list counts only as far as it is read (``backoffice/paging.py``): under
 the bound it says how many, over it "More than …", and paging on still works.

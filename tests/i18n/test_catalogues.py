@@ -1,7 +1,7 @@
 """The catalogues are complete, clean and compile, for every language the portal offers.
 
-Issue 7, item 1 (Languages): a test fails when a catalogue has an untranslated
-or fuzzy entry, or lacks a string the source has.
+A test fails when a catalogue has an untranslated or fuzzy entry, or lacks a
+string the source has.
 """
 
 import gettext

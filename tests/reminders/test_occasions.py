@@ -1,4 +1,4 @@
-"""Each reminder goes out once, on the right day (issue 7: reminders that arrive in time).
+"""Each reminder goes out once, on the right day: reminders that arrive in time.
 
 The days are counted as the portal counts them (README, "Reminders"): a
 voucher's by the date anywhere on Earth, a sitting's at its test centre.
