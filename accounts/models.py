@@ -104,8 +104,8 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
         indexes = [
-            # The back office lists its staff (filters by account manager, by actor)
-            # among 100,000 candidates.
+            # The back office lists its staff (filters by account manager, by actor),
+            # a few dozen among every candidate.
             models.Index(fields=["email"], condition=Q(is_staff=True), name="staff_by_email"),
         ]
 

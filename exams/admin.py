@@ -93,7 +93,7 @@ class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
     list_select_related = ["centre"]
     search_fields = ["centre__name", "centre__city", "centre__site_id"]
     autocomplete_fields = ["centre"]
-    # A year's sittings are a few thousand rows: their DISTINCT days take 1 ms.
+    # A year's sittings are a few thousand rows: their DISTINCT days cost little.
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "centre__name"]
 

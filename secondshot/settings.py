@@ -107,9 +107,9 @@ else:
     )
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         # Parameters bound on the server, and a statement prepared the fifth time a
-        # connection runs it: PostgreSQL then skips parsing and planning it (measured
-        # in-process: a booking 16 % faster, the floor page 10 %). Binding on the
-        # server without preparing is slower than Django's default: both or neither.
+        # connection runs it: PostgreSQL then skips parsing and planning it
+        # (bench/README.md). Binding on the server without preparing is slower than
+        # Django's default: both or neither.
         DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 
 # Background tasks (django.tasks): the booking and reminder e-mails. "immediate" runs each task

@@ -1,6 +1,6 @@
 """The staff by e-mail, a partial index: the back office's filters by account manager and
-by actor list the staff, a few dozen among 100,000 candidates (a 12 ms scan of the whole
-table on the benchmark's data set, 0.1 ms with the index).
+by actor list the staff, a few dozen among every candidate, which without it means a scan
+of the whole table.
 
 Built CONCURRENTLY on PostgreSQL, as ``vouchers`` 0003 builds its own, so candidates
 sign up and sign in meanwhile; hence ``atomic = False``.

@@ -204,7 +204,7 @@ def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client
 
 
 def test_the_audit_trail_is_narrowed_by_day_with_its_date_filter(support_client, support):
-    """No date hierarchy (a DISTINCT over 2.8 million events): the filter's links instead."""
+    """No date hierarchy (a DISTINCT over millions of events): the filter's links instead."""
     old = RegisteredVoucherFactory()
     recent = RegisteredVoucherFactory()
     from vouchers import audit

@@ -50,7 +50,7 @@ class CustomerAdmin(SafeAutocompleteMixin, BoundedCountAdmin, CustomerScopedAdmi
     account_manager_path = "account_manager"
     list_display = ["name", "country", "contact_email", "account_manager"]
     list_select_related = ["account_manager"]
-    # The countries are a DISTINCT over the customers' own column (1.5 ms for 10,000).
+    # The countries are a DISTINCT over the customers' own column, a small table.
     list_filter = ["country", ("account_manager", StaffFilter)]
     search_fields = ["name", "contact_email"]
     search_help_text = _("A customer's name or contact e-mail.")

@@ -120,7 +120,7 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     ]
     list_select_related = ["candidate", "exam", "sitting__centre"]
     # The centres are read from their own table: finding the ones the bookings use
-    # read every booking (50 ms at 300,000), and so did a date hierarchy's DISTINCT.
+    # read every booking, and so did a date hierarchy's DISTINCT.
     list_filter = [
         OutcomeFilter,
         "status",
