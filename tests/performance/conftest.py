@@ -1,3 +1,6 @@
+"""The benchmark's own tests (its data set, its reference pages) install its app: the
+portal's settings, which the rest of the suite runs under, do not list it."""
+
 import pytest
 
 
