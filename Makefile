@@ -20,9 +20,12 @@ run: $(VENV)/.installed catalogues migrate demo serve
 test: $(VENV)/.installed catalogues lint
 	$(BIN)/python -m pytest
 
+# The migrations are checked against the models only: an empty database in memory, so
+# a local database that has not been migrated yet cannot get in the way.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The .mo files are built from the committed .po files with polib: no gettext needed.
 catalogues: $(VENV)/.installed
@@ -52,4 +55,5 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache bench/results/gunicorn.log
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache \
+		bench/results/gunicorn.log

@@ -14,8 +14,8 @@ def _int(name, default):
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Measured (bench/README.md): four single-threaded processes beat threads and
-# more processes on two cores.
+# Four single-threaded processes beat threads and more processes on two cores
+# (bench/README.md has the measurements).
 workers = _int("GUNICORN_WORKERS", 4)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"

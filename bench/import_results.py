@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondshot.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
 def peak_mb() -> float:
@@ -75,7 +75,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from vouchers.loadset import STAFF_DOMAIN
+    from bench.loadset import STAFF_DOMAIN
     from vouchers.models import Booking
     from vouchers.services.results import import_results
 

@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.admin_paging import BoundedCountAdmin
-from secondshot.admin_widgets import SafeAutocompleteMixin
+from backoffice.paging import BoundedCountAdmin
+from backoffice.widgets import SafeAutocompleteMixin
 
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
@@ -93,7 +93,7 @@ class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
     list_select_related = ["centre"]
     search_fields = ["centre__name", "centre__city", "centre__site_id"]
     autocomplete_fields = ["centre"]
-    # A year's sittings are a few thousand rows: their DISTINCT days take 1 ms.
+    # A year's sittings are a few thousand rows: their DISTINCT days cost little.
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "centre__name"]
 

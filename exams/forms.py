@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.admin_widgets import SafeAutocompleteSelect
-from secondshot.validators import validate_within_reach
+from backoffice.widgets import SafeAutocompleteSelect
+from core.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
 from .services import local_to_utc

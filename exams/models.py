@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.validators import validate_time_zone  # noqa: F401 - migrations name it here
+from core.validators import validate_time_zone
 
 
 class Exam(models.Model):

@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    "secondshot",
+    "core",
+    "accounts",
     "exams",
     "vouchers",
 ]
@@ -62,10 +63,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # …which this keeps in line with the language kept on the signed-in account.
-    "secondshot.middleware.AccountLanguageMiddleware",
+    "core.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "secondshot.middleware.DatabaseTroubleMiddleware",
+    "core.middleware.DatabaseTroubleMiddleware",
 ]
 
 ROOT_URLCONF = "secondshot.urls"
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "secondshot.context_processors.portal",
+                "vouchers.context_processors.portal",
             ],
         },
     },
@@ -106,9 +107,9 @@ else:
     )
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         # Parameters bound on the server, and a statement prepared the fifth time a
-        # connection runs it: PostgreSQL then skips parsing and planning it (measured
-        # in-process: a booking 16 % faster, the floor page 10 %). Binding on the
-        # server without preparing is slower than Django's default: both or neither.
+        # connection runs it: PostgreSQL then skips parsing and planning it
+        # (bench/README.md). Binding on the server without preparing is slower than
+        # Django's default: both or neither.
         DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 
 # Background tasks (django.tasks): the booking and reminder e-mails. "immediate" runs each task
@@ -135,12 +136,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # client address is read from X-Forwarded-For only through them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# The benchmark's extra page (bench/README.md): a signed-in page with the fewest
-# queries any real page makes. Off everywhere but in ``bench/run.py``.
-BENCH = env.bool("BENCH", default=False)
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "secondshot.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -161,9 +158,9 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates and times per language (secondshot/formats/<lang>/formats.py), including
+# Dates and times per language (core/formats/<lang>/formats.py), including
 # the portal's own named formats such as SITTING_FORMAT.
-FORMAT_MODULE_PATH = ["secondshot.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 # A year: the choice outlives the browser session, as the account's does.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -1,10 +1,25 @@
+"""Fixtures every folder may use: the test run's settings, and the candidate, exam, voucher,
+sitting and booking most tests start from. A folder's conftest keeps what only its tests
+need, and may give one of these another shape (an unverified candidate, say)."""
+
 import os
 import signal
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
+
+from tests.factories import (
+    CandidateFactory,
+    ExamFactory,
+    RegisteredVoucherFactory,
+    SittingFactory,
+    TestCenterFactory,
+)
+from tests.portal.pages import book
 
 # CI replays the same examples every run (a red build is then reproducible);
 # elsewhere every run explores new ones.
@@ -93,3 +108,53 @@ def run_worker():
     yield run
     for number, handler in handlers.items():
         signal.signal(number, handler)
+
+
+# --- What most tests start from ------------------------------------------------------
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def candidate(db):
+    """A candidate who has confirmed their address."""
+    return CandidateFactory(legal_name="Ada King Lovelace")
+
+
+@pytest.fixture
+def signed_in(client, candidate):
+    """The test client, signed in as ``candidate``."""
+    client.force_login(candidate)
+    return client
+
+
+@pytest.fixture
+def exam(db):
+    return ExamFactory(number="070-483", title="Programming in C#")
+
+
+@pytest.fixture
+def voucher(candidate):
+    """A registered voucher of a 3-exam Second Shot pack expiring in 180 days."""
+    return RegisteredVoucherFactory(registered_by=candidate, pack__exam_count=3)
+
+
+@pytest.fixture
+def berlin(db):
+    return TestCenterFactory(
+        name="Berlin Mitte", country="Germany", city="Berlin", time_zone="Europe/Berlin"
+    )
+
+
+@pytest.fixture
+def sitting(berlin, now):
+    return SittingFactory(centre=berlin, starts_at=now + timedelta(days=10), seats=5)
+
+
+@pytest.fixture
+def booking(candidate, voucher, exam, sitting, now):
+    """The candidate's first attempt, booked yesterday, ten days before the sitting."""
+    return book(candidate, voucher, exam, sitting, now=now - timedelta(days=1))

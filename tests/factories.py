@@ -22,7 +22,7 @@ def local_datetime(time_zone: str, year, month, day, hour=9, minute=0) -> dt.dat
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "secondshot.User"
+        model = "accounts.User"
         django_get_or_create = ["email"]
 
     email = factory.Sequence(lambda n: f"candidate{n}@example.com")

@@ -641,7 +641,7 @@ class ReminderSent(models.Model):
     One row per voucher and occasion (per booking for the sitting reminder),
     which the constraints guarantee: a run *claims* a reminder by inserting its
     row before sending, so of two runs or workers at once only one can send it
-    (``vouchers/services/reminders.py`` tells the whole protocol). A failed send
+    (``vouchers/reminders/sending.py`` tells the whole protocol). A failed send
     leaves the row ``failed`` and the next run takes it over and tries again.
     """
 

@@ -20,7 +20,7 @@ import secrets
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.i18n import interpolate_lazy
+from core.i18n import interpolate_lazy
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_LENGTH = 19

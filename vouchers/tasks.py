@@ -2,30 +2,33 @@
 
 ``settings.TASKS`` runs them at once in the enqueuing process by default, or
 queues them in the database for ``manage.py db_worker`` (``TASKS_BACKEND=db``).
-Arguments are plain JSON values, as a database queue stores them.
+Arguments are plain JSON values, as a database queue stores them. The tasks are
+thin: what they send is decided in ``reminders`` and ``notices``. Their names are
+the paths a database queue stores (``vouchers.tasks.send_reminder``): renaming one
+would orphan the tasks already waiting.
 """
 
 from datetime import datetime
+from functools import partial
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
-from . import reminders
-from .services import booking as booking_service
-from .services import reminders as reminder_service
+from . import notices, reminders
 
 
 @task
 def send_reminder(
     voucher_id: int, occasion: str, booking_id: int | None = None, now: str | None = None
 ) -> str:
-    """Send one reminder if it is still due and not yet sent (see services/reminders.py).
+    """Send one reminder if it is still due and not yet sent (``reminders.send_once``).
 
     ``now`` (ISO 8601) judges it at a given moment; without it, at the moment the
     task runs, so a task that waited in the queue is judged afresh.
     """
-    return reminder_service.send_reminder(
+    return reminders.send_once(
         voucher_id=voucher_id,
         occasion=occasion,
         booking_id=booking_id,
@@ -44,7 +47,7 @@ def enqueue_reminder(reminder: reminders.Reminder, *, now: datetime | None = Non
 
 def enqueue_due_reminders(*, now: datetime | None = None) -> list[reminders.Reminder]:
     """Enqueue one task per reminder due at ``now`` (default: the real time); return them."""
-    due = reminders.due_reminders(now=now or timezone.now())
+    due = reminders.find_due_reminders(now=now or timezone.now())
     for reminder in due:
         enqueue_reminder(reminder, now=now)
     return due
@@ -58,12 +61,25 @@ def enqueue_retake_reminder(voucher_id: int, *, now: datetime) -> None:
 @task
 def send_booking_notice(booking_id: int, what: str) -> str:
     """Tell the candidate a booking was made, moved or cancelled (``what``); see
-    ``services.booking.send_notice`` for what a notice that waited in the queue sends."""
-    return booking_service.send_notice(booking_id=booking_id, what=what)
+    ``notices.send_unless_overtaken`` for what a notice that waited in the queue sends."""
+    return notices.send_unless_overtaken(booking_id=booking_id, what=what)
 
 
 def enqueue_booking_notice(booking_id: int, what: str) -> None:
-    send_booking_notice.enqueue(booking_id, what)
+    """Queue the booking's notice with the workflow's change: a rolled-back change sends
+    nothing, and a mail server that fails loses no booking (the candidate can have it
+    sent again).
+
+    In the database queue the task's row is written in the workflow's transaction, so
+    it commits with the change: a server that stops just after the commit loses no
+    e-mail. A task run at once (the immediate backend) waits for the commit.
+    """
+    if queued_in_the_database():
+        send_booking_notice.enqueue(booking_id, what)
+    else:
+        transaction.on_commit(
+            partial(send_booking_notice.enqueue, booking_id, what), robust=True
+        )
 
 
 def queued_in_the_database() -> bool:

@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.urls import path
 
-from .views import bench, booking, dashboard, recovery, registration
+from .views import booking, dashboard, recovery, registration
 
 app_name = "portal"
 
@@ -40,6 +39,3 @@ urlpatterns = [
     ),
     path("recover/<str:token>/", recovery.RecoverNumberView.as_view(), name="recover_number"),
 ]
-
-if settings.BENCH:
-    urlpatterns.append(path("bench/floor/", bench.FloorView.as_view(), name="bench_floor"))

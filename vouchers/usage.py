@@ -41,8 +41,8 @@ def with_pack_usage(packs: QuerySet[ExamPack]) -> QuerySet[ExamPack]:
     Each figure is a correlated subquery, computed only for the rows fetched: a
     page of the pack list counts the vouchers of its hundred packs. (Aggregates over
     joins to every voucher and booking made the list's COUNT, its date hierarchy
-    and its customer filter each aggregate all the packs in view: 1.4 s for an
-    account manager's 2,500 packs, bench/README.md.)
+    and its customer filter each aggregate all the packs in view; bench/README.md
+    has the measurements.)
 
     ``vouchers_unused`` counts the vouchers never booked nor voided; whether they
     expired is the pack's to say (``ExamPack.is_expired``).

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import secondshot.validators
+import core.validators
 from django.db import migrations, models
 
 
@@ -83,6 +83,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='testcenter',
             name='time_zone',
-            field=models.CharField(help_text='IANA name, such as Asia/Tokyo.', max_length=64, validators=[secondshot.validators.validate_time_zone], verbose_name='time zone'),
+            field=models.CharField(help_text='IANA name, such as Asia/Tokyo.', max_length=64, validators=[core.validators.validate_time_zone], verbose_name='time zone'),
         ),
     ]

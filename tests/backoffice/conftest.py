@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from secondshot import roles
+from backoffice import roles
 from tests.factories import StaffFactory, UserFactory
 
 

@@ -1,6 +1,6 @@
-"""Long lists in the back office, as staff see them (issue 6: a million vouchers).
+"""Long lists in the back office, as staff see them: a million vouchers, millions of events.
 
-A list counts only as far as it is read (``secondshot/admin_paging.py``): under
+A list counts only as far as it is read (``backoffice/paging.py``): under
 the bound it says how many, over it "More than …", and paging on still works.
 Customers and packs are chosen with an autocomplete box, account managers and
 actors among the staff; dates with list filters, not a date hierarchy. A pack's
@@ -204,7 +204,7 @@ def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client
 
 
 def test_the_audit_trail_is_narrowed_by_day_with_its_date_filter(support_client, support):
-    """No date hierarchy (a DISTINCT over 2.8 million events): the filter's links instead."""
+    """No date hierarchy (a DISTINCT over millions of events): the filter's links instead."""
     old = RegisteredVoucherFactory()
     recent = RegisteredVoucherFactory()
     from vouchers import audit

@@ -63,7 +63,7 @@ PAGES = {
     ],
     "support": [
         "admin:index",
-        "admin:secondshot_user_changelist",
+        "admin:accounts_user_changelist",
         ("change", "candidate"),
         "admin:vouchers_customer_changelist",
         ("change", "customer"),
@@ -97,7 +97,7 @@ PAGES = {
     ],
 }
 PAGES["superuser"] = sorted({page for pages in PAGES.values() for page in pages}, key=str) + [
-    "admin:secondshot_user_add"
+    "admin:accounts_user_add"
 ]
 
 
@@ -124,7 +124,7 @@ def test_every_changelist_opens_with_its_filters_and_a_search(superuser_client, 
         "exams_sitting",
         "exams_testcenter",
         "exams_exam",
-        "secondshot_user",
+        "accounts_user",
     ]:
         url = reverse(f"admin:{model}_changelist")
         for query in ["q=zzz", "q=a", "q=1234", "o=1", "q=%40example.com"]:
@@ -140,7 +140,7 @@ def test_every_changelist_opens_with_its_filters_and_a_search(superuser_client, 
                 "admin:exams_sitting_changelist",
                 "admin:exams_sitting_series",
                 "admin:vouchers_booking_import_results",
-                "admin:secondshot_user_changelist",
+                "admin:accounts_user_changelist",
             ],
         ),
         (
@@ -162,7 +162,7 @@ def test_every_changelist_opens_with_its_filters_and_a_search(superuser_client, 
                 "admin:vouchers_voucher_changelist",
                 "admin:vouchers_voucher_find",
                 "admin:vouchers_customer_report",
-                "admin:secondshot_user_changelist",
+                "admin:accounts_user_changelist",
             ],
         ),
     ],

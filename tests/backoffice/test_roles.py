@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from secondshot import roles
+from backoffice import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_account_managers_keep_customers_issue_packs_and_read_usage():
 def test_support_finds_candidates_and_vouchers_and_creates_nothing():
     """SS-6: support re-sends confirmations and reissues numbers; no packs, no outcomes."""
     assert permissions_of(roles.SUPPORT) == {
-        "secondshot.view_user",
+        "accounts.view_user",
         "vouchers.view_customer",
         "vouchers.view_exampack",
         "vouchers.view_voucher",

@@ -225,10 +225,10 @@ def test_support_cannot_void_and_managers_cannot_reissue(
 
 def test_support_finds_a_candidate_but_not_staff(support_client, alex, manager):
     page = support_client.get(
-        reverse("admin:secondshot_user_changelist"), {"q": "@"}
+        reverse("admin:accounts_user_changelist"), {"q": "@"}
     ).content.decode()
     assert alex.email in page
     assert manager.email not in page
-    detail = support_client.get(reverse("admin:secondshot_user_change", args=[alex.pk]))
+    detail = support_client.get(reverse("admin:accounts_user_change", args=[alex.pk]))
     assert detail.status_code == 200
     assert "Permissions" not in detail.content.decode()

@@ -1,7 +1,4 @@
-"""E-mails go out in the reader's language, whoever or whatever sends them.
-
-Issue 7, item 1 (Languages).
-"""
+"""E-mails go out in the reader's language, whoever or whatever sends them."""
 
 from datetime import UTC, date, datetime, timedelta
 

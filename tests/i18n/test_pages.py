@@ -1,7 +1,4 @@
-"""The portal in five languages: the switcher, the pages, the choice kept on the account.
-
-Issue 7, item 1 (Languages).
-"""
+"""The portal in five languages: the switcher, the pages, the choice kept on the account."""
 
 import re
 
@@ -11,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from secondshot.timezones import COUNTRY_TIME_ZONES
+from accounts.timezones import COUNTRY_TIME_ZONES
 from tests.factories import CandidateFactory
 from tests.portal.pages import PASSWORD, text
 from vouchers.emails import recovery_url
@@ -78,7 +75,7 @@ def test_every_portal_page_offers_the_language_switcher(client, candidate, vouch
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_dashboard_speaks_the_chosen_language(client, candidate, voucher, language):
-    """Issue 7: the dashboard in each of the five languages, chosen with the switcher."""
+    """The dashboard in each of the five languages, chosen with the switcher."""
     client.force_login(candidate)
     switch(client, language, reverse("portal:dashboard"))
     page = client.get(reverse("portal:dashboard"))
@@ -93,7 +90,7 @@ def test_dashboard_speaks_the_chosen_language(client, candidate, voucher, langua
 def test_booking_pages_speak_the_chosen_language(
     client, candidate, voucher, exam, sitting, language
 ):
-    """Issue 7: choosing the exam, then checking the booking, in each language."""
+    """Choosing the exam, then checking the booking, in each language."""
     client.force_login(candidate)
     switch(client, language)
     choose = client.get(reverse("portal:book", args=[voucher.pk]))

@@ -1,7 +1,7 @@
 """Refusals, dates and numbers in the reader's language.
 
-Issue 7, item 1 (Languages): a refusal is worded when it is read, in the
-language active then; dates follow the language's own formats.
+A refusal is worded when it is read, in the language active then; dates follow
+the language's own formats.
 """
 
 import re

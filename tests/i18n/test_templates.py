@@ -1,4 +1,4 @@
-"""Every word a template shows is translatable (issue 7, Languages)."""
+"""Every word a template shows is translatable."""
 
 from pathlib import Path
 

@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from secondshot import roles
+from backoffice import roles
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     BookingFactory,
@@ -134,7 +134,7 @@ class Uses:
 MANAGERS_SUPPORT_SUPERUSERS = ("manager", "support", "superuser")
 ADMINS = {
     "auth.group": Uses(("superuser",), lambda w: w.group, adds=("superuser",)),
-    "secondshot.user": Uses(
+    "accounts.user": Uses(
         ("support", "superuser"),
         lambda w: w.candidate,
         adds=("superuser",),
@@ -271,7 +271,7 @@ class Page:
 # through their own and their groups', and their role are three more.
 BUDGETS = {
     "auth.group": {"list": 5, "page": 6, "add": 4},
-    "secondshot.user": {"list": 6, "page": 8, "add": 3},
+    "accounts.user": {"list": 6, "page": 8, "add": 3},
     "exams.exam": {"list": 7, "page": 6, "add": 5},
     "exams.testcenter": {"list": 8, "page": 6, "add": 5},
     "exams.sitting": {"list": 10, "page": 8, "add": 5},

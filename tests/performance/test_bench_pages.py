@@ -21,7 +21,7 @@ def test_the_health_check_answers_plain_http_in_production(client, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.performance.bench_urls")
+@pytest.mark.usefixtures("bench_app")
 def test_the_floor_page_makes_four_queries(client, django_assert_num_queries):
     candidate = UserFactory()
     RegisteredVoucherFactory(registered_by=candidate)
@@ -32,5 +32,6 @@ def test_the_floor_page_makes_four_queries(client, django_assert_num_queries):
     assert b'<data value="1">1</data>' in response.content
 
 
-def test_the_floor_page_is_not_routed_outside_the_benchmark(client, db):
+def test_the_floor_page_is_not_routed_outside_the_benchmark(client, db, settings):
+    assert "bench" not in settings.INSTALLED_APPS
     assert client.get("/bench/floor/").status_code == 404

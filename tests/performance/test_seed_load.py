@@ -6,11 +6,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from bench.loadset import BENCH_PASSWORD
+from bench.loadset_checks import consistency_problems
 from exams.models import Sitting
 from vouchers import numbers
-from vouchers.loadset import BENCH_PASSWORD
-from vouchers.loadset_checks import consistency_problems
 from vouchers.models import Booking, ExamPack, Voucher, VoucherEvent
+
+pytestmark = pytest.mark.usefixtures("bench_app")
 
 TINY = ["--scale", "0.001"]
 

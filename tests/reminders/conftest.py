@@ -13,7 +13,6 @@ from django.core import mail
 
 from tests.factories import (
     CandidateFactory,
-    ExamFactory,
     RegisteredVoucherFactory,
     TestCenterFactory,
 )
@@ -37,11 +36,6 @@ def before_expiry(days: int, hour: int = 13) -> datetime:
 @pytest.fixture
 def candidate(db):
     return CandidateFactory(legal_name="Ada King Lovelace", time_zone="Europe/London")
-
-
-@pytest.fixture
-def exam(db):
-    return ExamFactory(number="070-483", title="Programming in C#")
 
 
 @pytest.fixture

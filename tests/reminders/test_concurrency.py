@@ -20,7 +20,7 @@ from tests.reminders.helpers import book_at
 from tests.threads import run_together
 from vouchers import reminders, tasks
 from vouchers.models import ReminderSent
-from vouchers.services import reminders as reminder_service
+from vouchers.reminders import sending
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def due_now(candidate, voucher, exam, berlin):
     )
     mail.outbox.clear()  # the booking e-mail, sent as the booking committed
     now = before_expiry(30)
-    due = reminders.due_reminders(now=now)
+    due = reminders.find_due_reminders(now=now)
     assert len(due) == 4 and {r.voucher_id for r in due} == {voucher.pk, *(o.pk for o in others)}
     return now, due
 
@@ -55,14 +55,14 @@ def due_now(candidate, voucher, exam, berlin):
 def held_after_listing(monkeypatch):
     """Every worker waits after listing what is due until all have listed it."""
     listed = threading.Barrier(WORKERS)
-    original = reminders.due_reminders
+    original = reminders.find_due_reminders
 
-    def due_reminders(*, now):
+    def find_due_reminders(*, now):
         due = original(now=now)
         listed.wait(timeout=30)
         return due
 
-    monkeypatch.setattr(reminders, "due_reminders", due_reminders)
+    monkeypatch.setattr(reminders, "find_due_reminders", find_due_reminders)
 
 
 def test_two_workers_at_once_send_each_reminder_exactly_once(due_now, held_after_listing):
@@ -100,7 +100,7 @@ def test_control_without_the_unique_claim_both_workers_send(
             status=ReminderSent.Status.CLAIMED,
         )
 
-    monkeypatch.setattr(reminder_service, "claim", claim_without_constraint)
+    monkeypatch.setattr(sending, "claim", claim_without_constraint)
 
     run_together(WORKERS, lambda _: tasks.enqueue_due_reminders(now=now))
 

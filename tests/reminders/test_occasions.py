@@ -1,4 +1,4 @@
-"""Each reminder goes out once, on the right day (issue 7: reminders that arrive in time).
+"""Each reminder goes out once, on the right day: reminders that arrive in time.
 
 The days are counted as the portal counts them (README, "Reminders"): a
 voucher's by the date anywhere on Earth, a sitting's at its test centre.
@@ -17,8 +17,9 @@ from tests.factories import (
 )
 from tests.reminders.conftest import EXPIRES, before_expiry, on
 from tests.reminders.helpers import book_at, result
-from vouchers import emails, services
+from vouchers import services
 from vouchers.models import Booking, ReminderSent
+from vouchers.reminders import emails as reminder_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -291,9 +292,9 @@ def test_a_reminder_is_sent_in_the_candidates_language(job, voucher, candidate, 
     candidate.language = "de"
     candidate.save()
     languages = []
-    send = emails.send_templated
+    send = reminder_emails.send_templated
     monkeypatch.setattr(
-        emails,
+        reminder_emails,
         "send_templated",
         lambda **kwargs: (languages.append(kwargs["language"]), send(**kwargs)),
     )

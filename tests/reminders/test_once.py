@@ -1,6 +1,6 @@
 """Each reminder is sent once per voucher (or booking) and occasion, and a failed one again.
 
-The record of what was sent is the claim: ``services/reminders.py`` inserts it
+The record of what was sent is the claim: ``reminders/sending.py`` inserts it
 before sending, and the database refuses a second one.
 """
 
@@ -16,10 +16,10 @@ from django.utils import timezone
 from tests.factories import RegisteredVoucherFactory, local_datetime
 from tests.reminders.conftest import EXPIRES, before_expiry
 from tests.reminders.helpers import book_at
-from vouchers import emails
+from vouchers import reminders
 from vouchers.clock import anywhere_on_earth_date
 from vouchers.models import MAX_REMINDER_ATTEMPTS, ReminderSent
-from vouchers.services import reminders as reminder_service
+from vouchers.reminders import emails as reminder_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def mail_server_down(monkeypatch):
     class Down:
         def __init__(self):
             self.refused = 0
-            monkeypatch.setattr(emails, "send_templated", self.refuse)
+            monkeypatch.setattr(reminder_emails, "send_templated", self.refuse)
 
         def refuse(self, **kwargs):
             self.refused += 1
@@ -80,14 +80,14 @@ def test_sending_the_same_reminder_again_is_refused_by_the_claim(committed, vouc
     now = before_expiry(30)
 
     def send():
-        return reminder_service.send_reminder(
+        return reminders.send_once(
             voucher_id=voucher.pk, occasion=Occasion.EXPIRY_30, now=now
         )
 
     assert len(committed(send)) == 1
     outcomes = []
     assert committed(lambda: outcomes.append(send())) == []
-    assert outcomes == [reminder_service.ALREADY_CLAIMED]
+    assert outcomes == [reminders.ALREADY_CLAIMED]
 
 
 def test_the_database_refuses_a_second_record_of_the_same_reminder(candidate, voucher):
@@ -217,7 +217,7 @@ def test_a_claim_left_by_a_worker_that_died_is_taken_over_an_hour_later(
     )
 
     def send():
-        reminder_service.send_reminder(
+        reminders.send_once(
             voucher_id=voucher.pk, occasion=Occasion.EXPIRY_30, now=before_expiry(30)
         )
 

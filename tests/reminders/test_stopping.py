@@ -8,10 +8,9 @@ from django.urls import reverse
 from tests.factories import StaffFactory, VoucherFactory, local_datetime
 from tests.reminders.conftest import before_expiry
 from tests.reminders.helpers import book_at, result
-from vouchers import services
+from vouchers import reminders, services
 from vouchers.models import Booking, ReminderSent
-from vouchers.reminders import Reminder, due_reminders
-from vouchers.services import reminders as reminder_service
+from vouchers.reminders import Reminder, find_due_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +110,13 @@ def test_a_candidate_who_turned_reminders_off_gets_none(
 def test_reminders_turned_off_after_the_job_listed_them_are_not_sent(committed, candidate, voucher):
     """The task checks again when it runs: the list may be minutes (or a queue) old."""
     now = before_expiry(30)
-    (due,) = due_reminders(now=now)
+    (due,) = find_due_reminders(now=now)
     candidate.reminders_enabled = False
     candidate.save()
 
     assert (
         committed(
-            lambda: reminder_service.send_reminder(
+            lambda: reminders.send_once(
                 voucher_id=due.voucher_id, occasion=due.occasion, now=now
             )
         )
@@ -130,15 +129,15 @@ def test_a_voucher_used_after_the_job_listed_it_is_not_reminded(
     committed, candidate, voucher, exam, berlin
 ):
     now = before_expiry(30)
-    due = due_reminders(now=now)
+    due = find_due_reminders(now=now)
     assert due == [Reminder(voucher.pk, ReminderSent.Occasion.EXPIRY_30)]
     book_at(candidate, voucher, exam, centre=berlin, starts_at=before_expiry(20), booked_at=now)
 
-    outcome = reminder_service.send_reminder(
+    outcome = reminders.send_once(
         voucher_id=voucher.pk, occasion="expiry_30", now=now + timedelta(minutes=5)
     )
 
-    assert outcome == reminder_service.NOT_DUE
+    assert outcome == reminders.NOT_DUE
 
 
 def test_an_unregistered_voucher_or_an_inactive_candidate_gets_none(job, candidate, voucher):

@@ -51,9 +51,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.tokens import email_verification_token
+from backoffice import roles
 from exams.models import Sitting
-from secondshot import roles
-from secondshot.tokens import email_verification_token
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     CandidateFactory,
@@ -151,7 +151,7 @@ def staff_who(may: set[str], yes=OK, no=FORBIDDEN) -> dict:
 # --- the back office's models: what each role may do, after each ModelAdmin's overrides ---
 #
 # v: view (the changelist, the read-only change page, history); a: add; d: delete.
-# The group permissions are in secondshot/migrations/0003_staff_roles.py. "Change"
+# The group permissions are in accounts/migrations/0003_staff_roles.py. "Change"
 # on a pack, voucher or booking stands for a workflow (roles.py), never an edit
 # form: those admins, and the audit trail's, are read-only for everyone, superusers
 # included (ReadOnlyMixin; ExamPackAdmin refuses change and delete).
@@ -160,7 +160,7 @@ def staff_who(may: set[str], yes=OK, no=FORBIDDEN) -> dict:
 ADMIN_MODELS = {
     # "<app>_<model>": ({role: letters}, the world's object in the URL)
     "auth_group": ({"superuser": "vad"}, "group"),
-    "secondshot_user": ({"support": "v", "superuser": "vad"}, "candidate_a"),
+    "accounts_user": ({"support": "v", "superuser": "vad"}, "candidate_a"),
     "exams_exam": ({"exam_admin": "vad", "superuser": "vad"}, "exam"),
     "exams_testcenter": ({"exam_admin": "vad", "superuser": "vad"}, "centre"),
     "exams_sitting": ({"exam_admin": "vad", "superuser": "vad"}, "sitting"),
@@ -504,12 +504,12 @@ VARIANTS = {
             lambda w, label=label: reverse("admin:app_list", args=[label]),
             admin_only({role: app_index_outcome(role, label) for role in STAFF}),
         )
-        for label in ("auth", "secondshot", "exams", "vouchers")
+        for label in ("auth", "accounts", "exams", "vouchers")
     ],
     "admin:autocomplete": [
         autocomplete("vouchers", "exampack", "customer", "vouchers_customer"),
         autocomplete("exams", "sitting", "centre", "exams_testcenter"),
-        autocomplete("vouchers", "customer", "account_manager", "secondshot_user"),
+        autocomplete("vouchers", "customer", "account_manager", "accounts_user"),
     ],
 }
 

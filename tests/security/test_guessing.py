@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from secondshot import ratelimit
+from accounts import ratelimit
 from tests.factories import UserFactory, VoucherFactory
 from vouchers import numbers
 from vouchers.models import Voucher

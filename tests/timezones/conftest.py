@@ -1,20 +1,10 @@
-"""Fixtures for the candidate's own time zone: a signed-in candidate and test centres
-on both sides of the equator, where summer time starts and ends in opposite months."""
+"""Fixtures for the candidate's own time zone: test centres on both sides of the equator,
+where summer time starts and ends in opposite months. The signed-in candidate is the
+shared one (``tests/conftest.py``)."""
 
 import pytest
 
-from tests.factories import CandidateFactory, TestCenterFactory
-
-
-@pytest.fixture
-def candidate(db):
-    return CandidateFactory(legal_name="Ada King Lovelace")
-
-
-@pytest.fixture
-def signed_in(client, candidate):
-    client.force_login(candidate)
-    return client
+from tests.factories import TestCenterFactory
 
 
 @pytest.fixture

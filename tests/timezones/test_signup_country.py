@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from secondshot.timezones import COUNTRY_TIME_ZONES, OTHER_COUNTRY, guess_time_zone
+from accounts.timezones import COUNTRY_TIME_ZONES, OTHER_COUNTRY, guess_time_zone
 from tests.portal.pages import field_error, text
 from vouchers.management.commands.seed_demo import CENTRES
 

@@ -20,7 +20,7 @@ from tests.factories import (
     local_datetime,
 )
 from tests.portal.pages import book, text
-from vouchers import emails
+from vouchers import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_booking_email_gives_the_candidates_own_time_too(candidate, berlin, ma
         sitting=sitting,
     )
 
-    emails.send_booking_notice(booking, "booked")
+    notices.send(booking, "booked")
 
     (message,) = mailoutbox
     assert "Tuesday 12 January 2027, 09:00 CET (local time at the centre" in message.body

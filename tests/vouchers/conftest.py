@@ -1,18 +1,11 @@
+"""Fixtures for the workflows: candidates who have not confirmed their address (the
+workflows do not ask), an exam administrator, and a sitting at any centre."""
+
+from datetime import timedelta
+
 import pytest
-from django.utils import timezone
 
-from tests.factories import (
-    ExamFactory,
-    RegisteredVoucherFactory,
-    SittingFactory,
-    StaffFactory,
-    UserFactory,
-)
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
+from tests.factories import SittingFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture
@@ -31,18 +24,5 @@ def exam_admin(db):
 
 
 @pytest.fixture
-def exam(db):
-    return ExamFactory(number="070-483", title="Programming in C#")
-
-
-@pytest.fixture
-def voucher(candidate):
-    """A registered voucher of a 3-exam Second Shot pack expiring in 180 days."""
-    return RegisteredVoucherFactory(registered_by=candidate, pack__exam_count=3)
-
-
-@pytest.fixture
 def sitting(db, now):
-    from datetime import timedelta
-
     return SittingFactory(starts_at=now + timedelta(days=10), seats=5)

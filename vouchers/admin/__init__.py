@@ -11,4 +11,13 @@ see only their own customers and what hangs off them (``scoping``).
 - ``audit``: the audit trail, read-only for everyone
 """
 
+from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
+
 from . import audit, customers, outcomes, packs, support  # noqa: F401  (registers the admins)
+
+# The database task queue's results (the booking and reminder e-mails) are for whoever
+# runs the workers, not for any staff role; whether a reminder went out is recorded
+# in ReminderSent.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

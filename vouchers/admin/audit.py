@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_paging import BoundedCountAdmin
+from backoffice import roles
+from backoffice.paging import BoundedCountAdmin
 
 from ..models import VoucherEvent
 from .packs import masked_link
@@ -23,7 +23,7 @@ class ActorFilter(admin.SimpleListFilter):
     candidates, the system.
 
     The staff are read through their own index, not found in the trail: looking
-    for who acted among an account manager's events read them all (2.6 s).
+    for who acted among an account manager's events read them all.
     Other account managers never act on this one's customers' vouchers.
     """
 
@@ -57,7 +57,7 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     list_display = ["at", "action", "voucher_number", "customer", "actor", "details_text"]
     # The date filter reads the index newest first; a date hierarchy would list the
-    # years, months and days with a DISTINCT over every event in view (0.3 s).
+    # years, months and days with a DISTINCT over every event in view.
     list_filter = ["action", ActorFilter, "at"]
     search_fields = [
         "=voucher__number_last4",

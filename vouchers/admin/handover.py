@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from secondshot.emails import MAIL_ERRORS
+from core.mail import MAIL_ERRORS
 
 from .. import emails, numbers
 from ..services import IssuedPack

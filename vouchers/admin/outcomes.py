@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_paging import BoundedCountAdmin
+from backoffice import roles
+from backoffice.paging import BoundedCountAdmin
 
 from .. import services
 from ..models import Booking
@@ -120,7 +120,7 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     ]
     list_select_related = ["candidate", "exam", "sitting__centre"]
     # The centres are read from their own table: finding the ones the bookings use
-    # read every booking (50 ms at 300,000), and so did a date hierarchy's DISTINCT.
+    # read every booking, and so did a date hierarchy's DISTINCT.
     list_filter = [
         OutcomeFilter,
         "status",

@@ -23,11 +23,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import roles
-from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
-from secondshot.admin_paging import BoundedCountAdmin, FirstRowsInline
-from secondshot.admin_widgets import SafeAutocompleteMixin
-from secondshot.validators import validate_within_reach
+from backoffice import roles
+from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
+from backoffice.paging import BoundedCountAdmin, FirstRowsInline
+from backoffice.widgets import SafeAutocompleteMixin
+from core.validators import validate_within_reach
 
 from .. import services
 from ..clock import anywhere_on_earth_date

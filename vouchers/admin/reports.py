@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from secondshot.admin_widgets import SafeAutocompleteSelect
+from backoffice.widgets import SafeAutocompleteSelect
 
 from ..clock import anywhere_on_earth_date
 from ..models import Customer, ExamPack

@@ -9,8 +9,8 @@ object outside the queryset: a redirect with "doesn't exist".
 
 from django.contrib import admin
 
-from secondshot import roles
-from secondshot.admin_paging import FirstRowsFormSet
+from backoffice import roles
+from backoffice.paging import FirstRowsFormSet
 
 
 class CustomerScopedAdmin(admin.ModelAdmin):

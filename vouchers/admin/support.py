@@ -27,10 +27,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from secondshot import ratelimit, roles
-from secondshot.admin_filters import AutocompleteFilter, AutocompleteFiltersAdmin
-from secondshot.admin_paging import BoundedCountAdmin
-from secondshot.throttling import too_many_attempts
+from accounts import ratelimit
+from backoffice import roles
+from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
+from backoffice.paging import BoundedCountAdmin
 
 from .. import numbers, services
 from ..models import Booking, Voucher, VoucherEvent
@@ -268,7 +268,7 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
         if request.method == "POST" and form.is_valid():
             reservation = _reserve_lookup(request)
             if not reservation.allowed:
-                return too_many_attempts(
+                return ratelimit.too_many_attempts(
                     request, reservation.retry_after, what="voucher number look-ups"
                 )
             digest = numbers.digest(form.cleaned_data["number"])

@@ -1,8 +1,8 @@
-"""Indexes for the lists that read newest first across the whole table (issue 6).
+"""Indexes for the lists that read newest first across the whole table.
 
-Measured on the benchmark's data set (bench/README.md): without them the back
-office's pack list sorted 50,000 packs for each page (101 ms) and the audit
-trail 2.8 million events (2.2 s); with them each reads the first page off an index.
+Without them the back office's pack list sorted every pack for each page, and the
+audit trail every event; with them each reads the first page off an index (the
+measurements are in bench/README.md).
 
 Every other lookup the pages make already has its index, from 0001: a voucher by
 number hash (unique), a candidate's vouchers (registered_by), bookings by candidate

@@ -1,4 +1,4 @@
-"""Joins the two lines of vouchers migrations: the indexes of issue 6 (0003, on the
+"""Joins the two lines of vouchers migrations: the indexes for big tables (0003, on the
 ``scale`` branch) and the reminders and translated names (0004, 0005, on main).
 Neither depends on the other; both were applied somewhere before they met."""
 

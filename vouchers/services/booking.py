@@ -1,16 +1,14 @@
 """Booking, cancelling and moving sittings (SS-1 … SS-5, SS-8, SS-10, SS-11)."""
 
 from datetime import datetime
-from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from exams.models import Exam, Sitting
 
-from .. import audit, emails, locking, tasks
+from .. import audit, locking, tasks
 from ..errors import Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
@@ -38,44 +36,6 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
             exam=open_booking.exam.number,
             when=open_booking.sitting.local_start(),
         )
-
-
-# What send_notice did, for the task's result.
-SENT = "sent"
-OVERTAKEN = "overtaken"
-
-
-def send_notice(*, booking_id: int, what: str) -> str:
-    """E-mail the candidate that the booking was ``booked``, ``moved`` (to it) or ``cancelled``.
-
-    Run by a task, perhaps long after the change and after later ones: a booking
-    cancelled since (by the candidate, or by moving it again) gets no "booked" or
-    "moved" notice, as the later change's own notice tells where they stand, and
-    calendars never add an event after its cancellation; nor does one whose
-    sitting has started by then (a queue that waited that long has nothing useful
-    to say about it). A cancellation is final, so its notice always goes.
-    """
-    booking = Booking.objects.select_related(
-        "candidate", "exam", "sitting__centre", "voucher__pack"
-    ).get(pk=booking_id)
-    if what != "cancelled" and not booking.is_pending(at=timezone.now()):
-        return OVERTAKEN
-    emails.send_booking_notice(booking, what)
-    return SENT
-
-
-def _notify(booking: Booking, what: str) -> None:
-    """Queue the booking's notice with the change: a rolled-back change sends nothing, and a
-    mail server that fails loses no booking (the candidate can have it sent again).
-
-    In the database queue the task's row is written in the workflow's transaction, so
-    it commits with the change: a server that stops just after the commit loses no
-    e-mail. A task run at once (the immediate backend) waits for the commit.
-    """
-    if tasks.queued_in_the_database():
-        tasks.enqueue_booking_notice(booking.pk, what)
-    else:
-        transaction.on_commit(partial(tasks.enqueue_booking_notice, booking.pk, what), robust=True)
 
 
 def _take_seat(sitting: Sitting) -> None:
@@ -151,7 +111,7 @@ def book_sitting(
             exam=exam.number,
             sitting=sitting.pk,
         )
-        _notify(booking, "booked")
+        tasks.enqueue_booking_notice(booking.pk, "booked")
     return booking
 
 
@@ -212,7 +172,7 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
             booking=booking.pk,
             sitting=booking.sitting_id,
         )
-        _notify(booking, "cancelled")
+        tasks.enqueue_booking_notice(booking.pk, "cancelled")
     return booking
 
 
@@ -258,5 +218,5 @@ def move_booking(
             from_sitting=old_sitting.pk,
             to_sitting=new_sitting.pk,
         )
-        _notify(moved, "moved")
+        tasks.enqueue_booking_notice(moved.pk, "moved")
     return moved

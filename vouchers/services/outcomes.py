@@ -78,7 +78,7 @@ def save_outcomes(bookings: list[Booking], *, recorded_by, now: datetime) -> Non
     if not bookings:
         return
     # One UPDATE per outcome: everything else written is the same for all of them
-    # (bulk_update's CASE per row took most of a 100,000-row import's time).
+    # (bulk_update's CASE per row was most of a large import's time).
     by_outcome = {}
     for booking in bookings:
         by_outcome.setdefault(booking.outcome, []).append(booking.pk)

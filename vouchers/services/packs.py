@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
+from core.validators import latest_date
 from exams.models import Sitting
-from secondshot.validators import latest_date
 
 from .. import audit, locking, numbers
 from ..errors import Refused

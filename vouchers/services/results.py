@@ -21,8 +21,8 @@ again changes nothing: an outcome already recorded the same way is left as it is
 The rows are read as a stream, a chunk at a time, so a large file costs the
 memory of one chunk. Each chunk's vouchers and bookings are locked in two
 queries and its outcomes and audit events written in at most four more
-(the pieces of ``services/outcomes.py``): a 100,000-row file takes seconds,
-where a workflow per row took minutes (bench/README.md).
+(the pieces of ``services/outcomes.py``), rather than running the workflow once
+per row (bench/README.md has the measurements).
 """
 
 import codecs

@@ -2,7 +2,7 @@
 
 Django's ``date`` filter converts aware datetimes to the current time zone
 first; these filters keep the centre's own. The format is a name from
-``secondshot/formats`` (``SITTING_FORMAT`` by default), so the month and day
+``core/formats`` (``SITTING_FORMAT`` by default), so the month and day
 names and their order are the active language's; a literal format works too.
 ``your_time`` adds the candidate's own time where their zone's clock reads
 differently at that moment.

@@ -14,10 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
-from secondshot.emails import MAIL_ERRORS, say_not_sent
 
-from .. import calendar, emails, page_cache, services
+from .. import calendar, notices, page_cache, services
 from ..errors import Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking, Voucher, is_exam_eligible
@@ -353,7 +353,7 @@ class ResendBookingEmailView(LoginRequiredMixin, View):
             )
         else:
             try:
-                emails.send_booking_notice(booking, "booked")
+                notices.send(booking, "booked")
             except MAIL_ERRORS:
                 logger.exception("The e-mail of booking %s could not be sent again", booking.pk)
                 say_not_sent(request)

@@ -4,8 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from secondshot import ratelimit
-from secondshot.throttling import too_many_attempts
+from accounts import ratelimit
 
 from .. import services
 from ..errors import Refused
@@ -36,7 +35,7 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
             (ratelimit.VOUCHER_GUESSES_PER_ADDRESS, ratelimit.client_address(self.request)),
         )
         if not reservation.allowed:
-            return too_many_attempts(
+            return ratelimit.too_many_attempts(
                 self.request, reservation.retry_after, what="voucher numbers entered"
             )
         try:

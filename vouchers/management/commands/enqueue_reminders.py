@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
-            due = reminders.due_reminders(now=timezone.now())
+            due = reminders.find_due_reminders(now=timezone.now())
         else:
             due = tasks.enqueue_due_reminders()
         counts = Counter(reminder.occasion for reminder in due)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from exams.demo import EXAMS
 from exams.models import Exam, Sitting, TestCenter
 from vouchers import numbers
 from vouchers.models import Booking, Customer, Voucher
@@ -44,23 +45,6 @@ PACK_PRICE = Decimal("450.00")
 FAILED_EXAM = "070-483"
 FAILED_AT_SITE = "DE-BER-0417"
 
-Track = Exam.Track
-EXAMS = [
-    ("070-410", "Installing and Configuring Windows Server 2012", Track.IT_PROFESSIONAL),
-    ("070-411", "Administering Windows Server 2012", Track.IT_PROFESSIONAL),
-    ("070-412", "Configuring Advanced Windows Server 2012 Services", Track.IT_PROFESSIONAL),
-    ("070-461", "Querying Microsoft SQL Server 2012", Track.IT_PROFESSIONAL),
-    ("070-687", "Configuring Windows 8", Track.IT_PROFESSIONAL),
-    ("070-480", "Programming in HTML5 with JavaScript and CSS3", Track.DEVELOPER),
-    ("070-483", "Programming in C#", Track.DEVELOPER),
-    ("070-486", "Developing ASP.NET MVC 4 Web Applications", Track.DEVELOPER),
-    ("072-410", "Installing and Configuring Windows Server 2012 (Academic)", Track.ACADEMIC),
-    ("072-483", "Programming in C# (Academic)", Track.ACADEMIC),
-    # Not covered by the offer (SS-3): the demo shows how they are refused.
-    ("074-343", "Managing Projects with Microsoft Project 2013", Track.OTHER),
-    ("077-418", "Microsoft Word 2013", Track.OTHER),
-    ("098-361", "Software Development Fundamentals", Track.OTHER),
-]
 
 
 class CentreSeed(NamedTuple):

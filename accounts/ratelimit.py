@@ -1,0 +1,133 @@
+"""Limits on guessing: voucher numbers, sign-in passwords; and the page shown when one is
+reached (``too_many_attempts``: HTTP 429, and when to come back).
+
+Counts live in Django's cache (local memory by default, Redis from CACHE_URL
+in production), so every app server behind the load balancer shares them. A
+request *reserves* its attempt before it is made, with an atomic increment:
+twenty simultaneous guesses cannot all see "9 so far" and slip past a limit of
+10. An attempt that succeeds gives its reservation back.
+
+Windows are fixed (for example the quarter-hour): when one ends the count
+starts again, so an attacker can slow a real candidate down but never lock
+them out for good.
+"""
+
+import contextlib
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    attempts: int
+    window_seconds: int
+
+    def _bucket(self, now: float) -> int:
+        return int(now // self.window_seconds)
+
+    def _key(self, subject: str, now: float) -> str:
+        # Hashed: subjects are typed by people (e-mail addresses) and may hold anything.
+        digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"ratelimit:{self.name}:{digest}:{self._bucket(now)}"
+
+    def retry_after(self, now: float | None = None) -> int:
+        """Seconds until the current window ends."""
+        now = time.time() if now is None else now
+        return math.ceil((self._bucket(now) + 1) * self.window_seconds - now)
+
+
+@dataclass
+class Reservation:
+    """Attempts reserved for one request; ``allowed`` is False once any limit is passed."""
+
+    keys: list[str]
+    allowed: bool
+    retry_after: int
+
+    def give_back(self) -> None:
+        """The attempt succeeded: it does not count against the limits."""
+        for key in self.keys:
+            with contextlib.suppress(ValueError):  # the window ended meanwhile
+                cache.decr(key)
+
+
+def reserve(*pairs: tuple[Limit, str], now: float | None = None) -> Reservation:
+    """Count one attempt against each (limit, subject) pair, atomically."""
+    now = time.time() if now is None else now
+    keys, allowed, retry_after = [], True, 0
+    for limit, subject in pairs:
+        key = limit._key(subject, now)
+        cache.add(key, 0, timeout=limit.window_seconds + 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.add(key, 1, timeout=limit.window_seconds + 60)
+            count = 1
+        keys.append(key)
+        if count > limit.attempts:
+            allowed = False
+            retry_after = max(retry_after, limit.retry_after(now))
+    return Reservation(keys=keys, allowed=allowed, retry_after=retry_after)
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the one the trusted proxies saw.
+
+    ``TRUSTED_PROXY_COUNT`` says how many proxies (load balancers) stand in
+    front of the app servers; only their entries of X-Forwarded-For are trusted.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+VOUCHER_GUESSES_PER_ACCOUNT = Limit("voucher-account", attempts=10, window_seconds=15 * 60)
+VOUCHER_GUESSES_PER_ADDRESS = Limit("voucher-address", attempts=30, window_seconds=15 * 60)
+SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = Limit("signin-pair", attempts=10, window_seconds=15 * 60)
+SIGN_IN_FAILURES_PER_ADDRESS = Limit("signin-address", attempts=50, window_seconds=15 * 60)
+
+
+# What was paused, as the page says it: one whole sentence each, so every
+# language can word it its own way.
+PAUSED = {
+    "sign-ins": _(
+        "There have been too many unsuccessful sign-ins from your account or your network, "
+        "so we have paused them to protect everyone's vouchers."
+    ),
+    "voucher numbers entered": _(
+        "There have been too many unsuccessful voucher numbers entered from your account or "
+        "your network, so we have paused them to protect everyone's vouchers."
+    ),
+    "voucher number look-ups": _(
+        "There have been too many unsuccessful voucher number look-ups from your account or "
+        "your network, so we have paused them to protect everyone's vouchers."
+    ),
+}
+
+
+def too_many_attempts(request, retry_after: int, *, what: str):
+    """Return the page saying a limit is reached (HTTP 429) and when to come back.
+
+    ``what`` names what was paused: a key of ``PAUSED``.
+    """
+    minutes = max(1, math.ceil(retry_after / 60))
+    response = render(
+        request,
+        "too_many_attempts.html",
+        {"minutes": minutes, "paused": PAUSED[what]},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

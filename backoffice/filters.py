@@ -1,0 +1,105 @@
+"""List filters over big tables that read no more than a page needs (``docs/backoffice.md``).
+
+Django's ``RelatedFieldListFilter`` links every row of the related table, and
+``RelatedOnlyFieldListFilter`` first reads every row of the list to find which
+ones it uses: over packs, ``DISTINCT`` over every pack to list the customers.
+These read only what is shown:
+
+- ``AutocompleteFilter``: the admin's own autocomplete, searching the related
+  admin's rows (scoped to the staff member, as its list is), then opening the
+  list filtered by the chosen one. The page reads the chosen row only.
+- ``StaffFilter``: for a relation to the user table that holds staff (an account
+  manager), the staff members, read through the partial index ``staff_by_email``
+  rather than among every candidate.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_fields_from_path, get_last_value_from_parameters
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .widgets import SafeAutocompleteSelect
+
+# Opens the list filtered by what was chosen in an autocomplete filter's box.
+FILTER_SCRIPT = "js/backoffice-filters.js"
+
+
+class AutocompleteFilter(admin.FieldListFilter):
+    """Filter by one related object, chosen with an autocomplete box.
+
+    It takes the parameter Django's related filter would (``customer__id__exact``),
+    so links made for that one keep working. The related model's admin needs
+    ``search_fields``, as for any autocomplete.
+    """
+
+    template = "admin/backoffice/autocomplete_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.lookup_kwarg = f"{field_path}__{field.target_field.name}__exact"
+        self.chosen = get_last_value_from_parameters(params, self.lookup_kwarg)
+        self.request, self.model_admin = request, model_admin
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def queryset(self, request, queryset):
+        if self.chosen is None:
+            return queryset
+        try:
+            return queryset.filter(**{self.lookup_kwarg: self.chosen})
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def choices(self, changelist):
+        self.query_without_it = changelist.get_query_string(remove=[self.lookup_kwarg, PAGE_VAR])
+        yield {
+            "selected": self.chosen is None,
+            "query_string": self.query_without_it,
+            "display": _("All"),
+        }
+
+    def widget(self) -> str:
+        """The autocomplete box, showing the chosen object if the staff member may see it."""
+        site = self.model_admin.admin_site
+        related = site.get_model_admin(self.field.related_model).get_queryset(self.request)
+        box = forms.ModelChoiceField(
+            queryset=related,
+            required=False,
+            widget=SafeAutocompleteSelect(self.field, site),
+        )
+        return box.widget.render(
+            self.lookup_kwarg,
+            self.chosen,
+            attrs={
+                "id": f"filter_{self.lookup_kwarg}",
+                "aria-label": self.title,
+                "data-filter-query": self.query_without_it.removeprefix("?"),
+            },
+        )
+
+
+class AutocompleteFiltersAdmin(admin.ModelAdmin):
+    """An admin with an ``AutocompleteFilter`` in its ``list_filter``: its pages load the box."""
+
+    @property
+    def media(self):
+        media = super().media
+        for entry in self.list_filter:
+            if isinstance(entry, tuple) and issubclass(entry[1], AutocompleteFilter):
+                field = get_fields_from_path(self.model, entry[0])[-1]
+                box = SafeAutocompleteSelect(field, self.admin_site).media
+                return media + box + forms.Media(js=["admin/js/jquery.init.js", FILTER_SCRIPT])
+        return media
+
+
+class StaffFilter(admin.RelatedFieldListFilter):
+    """Filter by a staff member: one line per staff member, read through their own index."""
+
+    def field_choices(self, field, request, model_admin):
+        staff = get_user_model().objects.filter(is_staff=True).order_by("email")
+        return [(user.pk, str(user)) for user in staff]

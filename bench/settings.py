@@ -1,0 +1,12 @@
+"""The portal's settings with the benchmark installed: its app (``seed_load``, the floor
+page's template) and its URLs (the portal's, and the floor page).
+
+``bench/run.py`` runs every command and the app server with these
+(``DJANGO_SETTINGS_MODULE=bench.settings``); production never lists the app.
+"""
+
+from secondshot.settings import *  # noqa: F403
+from secondshot.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
