@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from exams.models import Exam, Sitting
 
 from .. import audit, emails, locking, tasks
 from ..errors import Refused
-from ..models import Booking, ExamPack, Voucher, VoucherEvent
+from ..models import Booking, BookingNoticeSent, ExamPack, Voucher, VoucherEvent
 
 
 def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
@@ -43,6 +43,12 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
 # What send_notice did, for the task's result.
 SENT = "sent"
 OVERTAKEN = "overtaken"
+ALREADY_SENT = "already_sent"
+
+
+class NoticeNotRecorded(Exception):
+    """The notice went, but the database failed before its record was kept: the task
+    fails (support sees it) and nothing sends it again."""
 
 
 def send_notice(*, booking_id: int, what: str) -> str:
@@ -54,13 +60,44 @@ def send_notice(*, booking_id: int, what: str) -> str:
     calendars never add an event after its cancellation; nor does one whose
     sitting has started by then (a queue that waited that long has nothing useful
     to say about it). A cancellation is final, so its notice always goes.
+
+    Sent once, though the task may run twice: its record (``BookingNoticeSent``)
+    is written in the transaction that sends, and commits only once the mail
+    server has taken the message. A worker that dies mid-send leaves no record,
+    so the task put back in the queue sends it; one that finds the record sends
+    nothing. Only a worker that dies between the server's "accepted" and the
+    commit (a millisecond) makes the notice go twice: we prefer that to losing it.
+    A second run of the same notice waits for the first's transaction. A database
+    connection cut before the e-mail went is tried once more on a new one; cut
+    after it, the task fails but the e-mail is not sent again.
     """
-    booking = Booking.objects.select_related(
-        "candidate", "exam", "sitting__centre", "voucher__pack"
-    ).get(pk=booking_id)
-    if what != "cancelled" and not booking.is_pending(at=timezone.now()):
-        return OVERTAKEN
-    emails.send_booking_notice(booking, what)
+    try:
+        return _send_notice_once(booking_id, what)
+    except OperationalError:
+        if connection.in_atomic_block:
+            raise  # the caller's transaction is lost with the connection
+        connection.close()
+        return _send_notice_once(booking_id, what)
+
+
+def _send_notice_once(booking_id: int, what: str) -> str:
+    sending = False
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.select_related(
+                "candidate", "exam", "sitting__centre", "voucher__pack"
+            ).get(pk=booking_id)
+            if what != "cancelled" and not booking.is_pending(at=timezone.now()):
+                return OVERTAKEN
+            _, first = BookingNoticeSent.objects.get_or_create(booking=booking, what=what)
+            if not first:
+                return ALREADY_SENT
+            sending = True
+            emails.send_booking_notice(booking, what)
+    except OperationalError as error:
+        if sending:
+            raise NoticeNotRecorded(booking_id, what) from error
+        raise
     return SENT
 
 
