@@ -552,6 +552,7 @@ def run_load(fleet: Fleet, cast: dict, log: load.Log, seconds: int, passes: dict
         "bookings told made": len(log.booked),
         "cancellations told done": len(log.cancelled),
         "registrations told done": len(log.registered),
+        "  their confirmations received": checks.registration_emails(fleet.logs / "mail.jsonl"),
         "results files imported": log.imports,
         **notice_info,
         **{f"{p.name} exited by itself": p.deaths for p in fleet.processes.values() if p.deaths},
