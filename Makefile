@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && \
 	{ command -v $$p; break; }; done)
 
-.PHONY: run test lint serve migrate demo catalogues bench clean
+.PHONY: run test lint serve migrate demo catalogues bench fleet clean
 
 run: $(VENV)/.installed catalogues migrate demo serve
 
@@ -53,6 +53,19 @@ $(VENV)/.installed: pyproject.toml
 # The benchmark on PostgreSQL (bench/README.md): builds its data set the first time.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# The fleet test (fleet/README.md): two app servers behind HAProxy, two task workers,
+# PostgreSQL and a Redis of its own, under load and faults; about 3 minutes.
+fleet: $(VENV)/.fleet-installed catalogues
+	@missing=""; command -v haproxy >/dev/null 2>&1 || missing="haproxy"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then echo "Installing$${missing:+ }$$missing (Debian's packages)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	$(BIN)/python fleet/run.py
+
+$(VENV)/.fleet-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,fleet]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache \

@@ -10,10 +10,14 @@ twenty simultaneous guesses cannot all see "9 so far" and slip past a limit of
 Windows are fixed (for example the quarter-hour): when one ends the count
 starts again, so an attacker can slow a real candidate down but never lock
 them out for good.
+
+A cache that cannot be reached (Redis restarting) cannot count: the attempt is
+refused with ``LimitsUnavailable``, which the person sees as "busy, please try
+again" (``DatabaseTroubleMiddleware``), rather than let guesses go uncounted.
 """
 
-import contextlib
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -22,6 +26,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from core.middleware import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class LimitsUnavailable(ServiceUnavailable):
+    """The counts could not be read or written: the attempt cannot be allowed."""
 
 
 @dataclass(frozen=True)
@@ -53,15 +65,32 @@ class Reservation:
     retry_after: int
 
     def give_back(self) -> None:
-        """The attempt succeeded: it does not count against the limits."""
+        """The attempt succeeded: it does not count against the limits.
+
+        Never fails the request that succeeded: a count the cache cannot take back
+        (the window ended meanwhile, or the cache is failing) stays counted.
+        """
         for key in self.keys:
-            with contextlib.suppress(ValueError):  # the window ended meanwhile
+            try:
                 cache.decr(key)
+            except ValueError:  # the window ended meanwhile
+                pass
+            except Exception:  # the backend's own errors: redis, memcached…
+                logger.exception("A rate-limit count could not be given back")
 
 
 def reserve(*pairs: tuple[Limit, str], now: float | None = None) -> Reservation:
-    """Count one attempt against each (limit, subject) pair, atomically."""
-    now = time.time() if now is None else now
+    """Count one attempt against each (limit, subject) pair, atomically.
+
+    Raises ``LimitsUnavailable`` if the cache fails.
+    """
+    try:
+        return _reserve(pairs, time.time() if now is None else now)
+    except Exception as error:  # the backend's own errors: redis, memcached…
+        raise LimitsUnavailable(str(error)) from error
+
+
+def _reserve(pairs, now: float) -> Reservation:
     keys, allowed, retry_after = [], True, 0
     for limit, subject in pairs:
         key = limit._key(subject, now)

@@ -3,6 +3,8 @@
 A workflow runs in one transaction, so when the database fails part-way
 (a lock not had in time, a connection cut) nothing was written: the person is
 told to try again, with HTTP 503 and Retry-After, instead of a server error.
+So are they when the rate limits cannot be counted (the cache is failing): the
+attempt is refused before anything is done.
 """
 
 import logging
@@ -16,6 +18,11 @@ from django.utils.functional import SimpleLazyObject, empty
 logger = logging.getLogger(__name__)
 
 
+class ServiceUnavailable(Exception):
+    """A service the request needs (the shared cache, say) cannot answer now: nothing was
+    done, and the person is told to try again. Apps raise their own subclasses."""
+
+
 class DatabaseTroubleMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,10 +31,12 @@ class DatabaseTroubleMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError):
+        if not isinstance(exception, OperationalError | ServiceUnavailable):
             return None
         # A cut connection is not reused: Django drops it when the request ends.
-        logger.warning("Database busy or unavailable during %s: %s", request.path, exception)
+        logger.warning(
+            "Database or cache busy or unavailable during %s: %s", request.path, exception
+        )
         response = render(request, "busy.html", status=503)
         response["Retry-After"] = "5"
         return response

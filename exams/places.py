@@ -3,8 +3,12 @@
 The sitting search shows them on every request, and they change when a test
 centre opens or moves, a few times a year: they are kept in the shared cache.
 Changing a centre in the back office forgets them at once; any other change
-(a data migration, the shell) shows within ``PLACES_CACHE_SECONDS``.
+(a data migration, the shell) shows within ``PLACES_CACHE_SECONDS``. A cache
+that fails (Redis restarting) is logged and passed by: the places are read from
+the database, and the person never sees the cache's trouble.
 """
+
+import logging
 
 from django.core.cache import cache
 
@@ -13,18 +17,35 @@ from .models import TestCenter
 PLACES_CACHE_KEY = "exams:test-centre-places"
 PLACES_CACHE_SECONDS = 300
 
+logger = logging.getLogger(__name__)
+
 
 def centre_places() -> dict[str, list[str]]:
     """Every country with a test centre, in order, each with its cities in order."""
-    places = cache.get(PLACES_CACHE_KEY)
+    try:
+        places = cache.get(PLACES_CACHE_KEY)
+    except Exception:  # the backend's own errors: redis, memcached…
+        logger.exception("The test centres' places could not be read from the cache")
+        return _read_places()
     if places is None:
-        found = {}
-        for country, city in TestCenter.objects.values_list("country", "city").distinct():
-            found.setdefault(country, set()).add(city)
-        places = {country: sorted(cities) for country, cities in sorted(found.items())}
-        cache.set(PLACES_CACHE_KEY, places, PLACES_CACHE_SECONDS)
+        places = _read_places()
+        try:
+            cache.set(PLACES_CACHE_KEY, places, PLACES_CACHE_SECONDS)
+        except Exception:
+            logger.exception("The test centres' places could not be kept in the cache")
     return places
 
 
+def _read_places() -> dict[str, list[str]]:
+    found = {}
+    for country, city in TestCenter.objects.values_list("country", "city").distinct():
+        found.setdefault(country, set()).add(city)
+    return {country: sorted(cities) for country, cities in sorted(found.items())}
+
+
 def forget_centre_places() -> None:
-    cache.delete(PLACES_CACHE_KEY)
+    """Forget the places kept; a cache that fails keeps them at most PLACES_CACHE_SECONDS."""
+    try:
+        cache.delete(PLACES_CACHE_KEY)
+    except Exception:
+        logger.exception("The test centres' places could not be forgotten in the cache")

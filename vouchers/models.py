@@ -728,3 +728,30 @@ class ReminderSent(models.Model):
         if self.status == self.Status.FAILED:
             return True
         return self.status == self.Status.CLAIMED and self.claimed_at < at - STALE_REMINDER_CLAIM
+
+
+class BookingNoticeSent(models.Model):
+    """The record that a booking's notice (booked, moved, cancelled) went out.
+
+    Written in the transaction that sends the e-mail, so it commits only once the
+    mail server has taken the message: a task run twice (a worker killed mid-send
+    has its task put back in the queue, ``tasks.requeue_stale_tasks``) finds it and
+    sends nothing, and a send cut short leaves no record and is made again.
+    """
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="+", verbose_name=_("booking")
+    )
+    what = models.CharField(_("notice"), max_length=10)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("booking notice sent")
+        verbose_name_plural = _("booking notices sent")
+        constraints = [
+            # A booking is made (or moved to) once and cancelled once: one e-mail each.
+            models.UniqueConstraint(fields=["booking", "what"], name="booking_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.what} — {self.booking_id}"

@@ -12,9 +12,10 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from . import notices, reminders
 
@@ -86,3 +87,29 @@ def queued_in_the_database() -> bool:
     """Return True if tasks wait in the database queue: enqueuing writes a row in the
     caller's transaction, which commits, or rolls back, with it."""
     return isinstance(send_booking_notice.get_backend(), DatabaseBackend)
+
+
+def requeue_stale_tasks(*, worker_id: str | None = None, started_before: datetime | None = None):
+    """Put back in the queue the tasks that dead workers left running; return how many.
+
+    django-tasks-db marks a task RUNNING as a worker takes it and never looks at it
+    again, so a worker killed mid-task leaves it RUNNING for good: its e-mail would
+    never go. Two ways to know the worker is dead: ``worker_id`` names a worker that
+    is starting (again), so anything it was running it runs no longer; ``started_before``
+    catches a worker that never came back, long after any task here would have ended.
+
+    Every task here may safely run twice: a reminder's claim and a booking notice's
+    record (``BookingNoticeSent``) keep each e-mail to one.
+    """
+    running = DBTaskResult.objects.running()
+    if started_before is not None:
+        running = running.filter(started_at__lt=started_before)
+    stale = [
+        result.pk
+        for result in running.only("pk", "worker_ids")
+        if worker_id is None or result.worker_ids[-1:] == [worker_id]
+    ]
+    # Compare-and-set: a task that finished meanwhile stays finished.
+    return DBTaskResult.objects.running().filter(pk__in=stale).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
