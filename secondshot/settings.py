@@ -26,7 +26,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Voucher numbers are stored only as HMAC-SHA256 under this key (see
 # vouchers/numbers.py). Changing it makes every issued number unusable.
-VOUCHER_NUMBER_KEY = env.str("VOUCHER_NUMBER_KEY", default="dev-only-voucher-number-key")
+# The development key is public: ``check --deploy`` fails while it, or any short key,
+# is in use (core/checks.py).
+DEVELOPMENT_VOUCHER_NUMBER_KEY = "dev-only-voucher-number-key"
+VOUCHER_NUMBER_KEY = env.str("VOUCHER_NUMBER_KEY", default=DEVELOPMENT_VOUCHER_NUMBER_KEY)
 
 # SS-10: a booking can be cancelled or moved until this long before its sitting.
 BOOKING_CHANGE_CUTOFF = timedelta(hours=env.int("BOOKING_CHANGE_CUTOFF_HOURS", default=24))
