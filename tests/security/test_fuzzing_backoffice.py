@@ -52,7 +52,6 @@ from tests.factories import (
 )
 from tests.vouchers.helpers import book
 from vouchers import numbers, services
-from vouchers.admin import handover
 from vouchers.errors import Refused
 from vouchers.models import MAX_PACK_SIZE, Booking, ExamPack, Voucher, VoucherEvent
 from vouchers.services.results import COLUMNS
@@ -851,7 +850,10 @@ def test_a_pack_with_the_latest_expiry_the_form_accepts_can_be_booked_by_its_can
     assert response.status_code == 302
     pack = ExamPack.objects.get()
     assert pack.expires_on == latest_date()
-    (number,) = admin_client.session[handover.SESSION_KEY][str(pack.pk)]["numbers"]
+    csv_file = admin_client.post(
+        reverse("admin:vouchers_exampack_numbers_csv", args=[pack.pk])
+    ).content.decode()
+    (number,) = [row["voucher_number"] for row in csv.DictReader(io.StringIO(csv_file))]
     candidate = CandidateFactory()
     voucher = services.register_voucher(candidate=candidate, number=number)
     exam = ExamFactory(number="070-483")
