@@ -40,7 +40,8 @@ RETAKE_WARNING_DAYS = env.int("RETAKE_WARNING_DAYS", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the back office's site (backoffice/site.py).
+    "backoffice.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
 from backoffice.paging import BoundedCountAdmin
+from backoffice.site import is_id
 
 from ..models import VoucherEvent
 from .packs import masked_link
@@ -47,7 +48,7 @@ class ActorFilter(admin.SimpleListFilter):
             return queryset.filter(actor__is_staff=False)
         if value == "system":
             return queryset.filter(actor__isnull=True)
-        if value and value.isdigit():
+        if value and is_id(value):
             return queryset.filter(actor=value)
         return queryset
 
