@@ -24,6 +24,7 @@ neither a backup of the session table nor a copy of the cache yields a number.
 
 import csv
 import io
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -142,15 +143,29 @@ def forget(request, pack) -> None:
 CSV_COLUMNS = ["voucher_number", "pack", "customer", "expires_on", "second_shot"]
 
 
+# What a spreadsheet may take for the start of a formula, and what it may split a line on.
+FORMULA_START = "=+-@\t\r"
+# A formula start after anything a spreadsheet may split cells on (its list separator,
+# whatever the file's own): that piece would be a cell of its own, starting a formula.
+_AFTER_A_SEPARATOR = re.compile(r"([,;\t|])(\s*)(?=[=+\-@])")
+
+
 def csv_cell(value) -> str:
-    """Return the value safe for a spreadsheet: no cell starts a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Return the value safe for a spreadsheet: no cell starts a formula, even where a
+    spreadsheet that splits on ";" or tabs would cut the cell in two."""
+    text = _AFTER_A_SEPARATOR.sub(r"\1\2'", str(value))
+    return "'" + text if text.lstrip()[:1] in tuple(FORMULA_START) else text
+
+
+def spreadsheet_writer(out):
+    """A CSV writer for files a spreadsheet opens: every text cell quoted, so a cell that
+    holds a comma stays one cell; numbers stay unquoted, to be summed."""
+    return csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def numbers_csv(pack, plain_numbers: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(CSV_COLUMNS)
     for number in plain_numbers:
         writer.writerow(
