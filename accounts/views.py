@@ -2,8 +2,6 @@
 the password pages; and the back office's sign-in and password change, limited here
 like the portal's (``ratelimit.limit_password_guesses``)."""
 
-import logging
-
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -17,8 +15,6 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from . import ratelimit, services, tasks
 from .forms import AccountSettingsForm, PasswordResetForm, SignInForm, SignUpForm
-
-logger = logging.getLogger(__name__)
 
 
 class SignUpView(FormView):

@@ -259,6 +259,7 @@ def test_password_reset_does_the_same_work_for_a_known_and_an_unknown_address(
     assert work_done(ask("known@example.com"))[1:] == (1, 0)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_queued_reset_email_goes_to_the_account_only(run_worker, database_queue):
     UserFactory(email="known@example.com")
     tasks.send_password_reset.enqueue("known@example.com")

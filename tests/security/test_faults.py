@@ -169,7 +169,7 @@ def test_sending_again_while_the_mail_server_is_down_says_so_and_keeps_the_booki
     assert booking.status == Booking.Status.SCHEDULED
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when it ends
 def test_a_new_confirmation_link_while_the_mail_server_is_down_waits_in_the_queue(
     client, settings, database_queue, run_worker
 ):
