@@ -32,7 +32,10 @@ max_requests_jitter = 2_000
 # Requests are logged by the load balancer; gunicorn logs errors to stderr.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# The load balancer's address: X-Forwarded-Proto is believed only from it.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The load balancers' addresses: X-Forwarded-Proto is believed only from them. The
+# portal's own TRUSTED_PROXIES names them for X-Forwarded-For and X-Request-ID.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"
+)
 # No control socket: nothing here uses it, and it would be one more file to own.
 control_socket_disable = True

@@ -1,5 +1,15 @@
-"""Limits on guessing: voucher numbers, sign-in passwords; and the page shown when one is
-reached (``too_many_attempts``: HTTP 429, and when to come back).
+"""Limits on guessing and on sending: voucher numbers, passwords, the e-mails a person
+can make the portal send; and the page shown when one is reached
+(``too_many_attempts``: HTTP 429, and when to come back).
+
+Every door where a password is checked (the portal's sign-in, the back office's,
+both password-change pages) goes through ``limit_password_guesses``: failures
+count together, per account-and-address and per address, whichever door they
+came through. The project's own limiter rather than django-axes: axes counts a
+failure after the password is checked (parallel guesses all pass its check), has
+one limit for every key (not 10 per account-and-address and 50 per address), and
+sees only ``authenticate()``, not a password-change form's check of the old
+password (docs/security.md).
 
 Counts live in Django's cache (local memory by default, Redis from CACHE_URL
 in production), so every app server behind the load balancer shares them. A
@@ -21,13 +31,14 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.middleware import ServiceUnavailable
+from core.proxies import client_address  # noqa: F401  (the pages' way to name the client)
 
 logger = logging.getLogger(__name__)
 
@@ -107,25 +118,63 @@ def _reserve(pairs, now: float) -> Reservation:
     return Reservation(keys=keys, allowed=allowed, retry_after=retry_after)
 
 
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the one the trusted proxies saw.
-
-    ``TRUSTED_PROXY_COUNT`` says how many proxies (load balancers) stand in
-    front of the app servers; only their entries of X-Forwarded-For are trusted.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 VOUCHER_GUESSES_PER_ACCOUNT = Limit("voucher-account", attempts=10, window_seconds=15 * 60)
 VOUCHER_GUESSES_PER_ADDRESS = Limit("voucher-address", attempts=30, window_seconds=15 * 60)
 SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = Limit("signin-pair", attempts=10, window_seconds=15 * 60)
 SIGN_IN_FAILURES_PER_ADDRESS = Limit("signin-address", attempts=50, window_seconds=15 * 60)
+# Every request that makes the portal send an e-mail, or hash a new password, counts:
+# per client address (sign-up and password reset), and per address written to.
+MAIL_REQUESTS_PER_ADDRESS = Limit("mail-address", attempts=20, window_seconds=60 * 60)
+MAILS_PER_RECIPIENT = Limit("mail-recipient", attempts=5, window_seconds=60 * 60)
+
+
+def _account(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
+def posted_email(request) -> str:
+    """The account a sign-in form names (its ``username`` field)."""
+    return _account(request.POST.get("username", ""))
+
+
+def signed_in_email(request) -> str:
+    return _account(request.user.email) if request.user.is_authenticated else ""
+
+
+def limit_password_guesses(view, *, account=posted_email, what="sign-ins"):
+    """Wrap a view that checks a password: a POST reserves a failure first, against the
+    account (``account(request)``) with the client's address and against the address;
+    the page answers 429 once either limit is reached. A POST that redirects got its
+    password right (every wrapped view redirects on success and re-shows its form
+    otherwise), and gives its reservation back.
+    """
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        address = client_address(request)
+        reservation = reserve(
+            (SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS, f"{account(request)}|{address}"),
+            (SIGN_IN_FAILURES_PER_ADDRESS, address),
+        )
+        if not reservation.allowed:
+            return too_many_attempts(request, reservation.retry_after, what=what)
+        response = view(request, *args, **kwargs)
+        if response.status_code in (301, 302, 303):
+            reservation.give_back()
+        return response
+
+    return limited
+
+
+def reserve_mail(request, *, recipient: str) -> Reservation:
+    """Count a request that sends an e-mail to ``recipient``, or hashes a password for
+    it, against the client's address and against the recipient; never given back."""
+    return reserve(
+        (MAIL_REQUESTS_PER_ADDRESS, client_address(request)),
+        (MAILS_PER_RECIPIENT, _account(recipient)),
+    )
 
 
 # What was paused, as the page says it: one whole sentence each, so every
@@ -138,6 +187,14 @@ PAUSED = {
     "voucher numbers entered": _(
         "There have been too many unsuccessful voucher numbers entered from your account or "
         "your network, so we have paused them to protect everyone's vouchers."
+    ),
+    "password changes": _(
+        "There have been too many wrong passwords entered from your account or your network, "
+        "so we have paused password changes to protect your account."
+    ),
+    "e-mails": _(
+        "There have been too many requests for e-mails from your network or to this "
+        "address, so we have paused them to protect everyone's inbox."
     ),
     "voucher number look-ups": _(
         "There have been too many unsuccessful voucher number look-ups from your account or "

@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import PasswordResetForm
 
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
@@ -13,13 +12,9 @@ urlpatterns = [
     path("verify/<uidb64>/<token>/", views.VerifyEmailView.as_view(), name="verify_email"),
     path("verify/resend/", views.ResendVerificationView.as_view(), name="resend_verification"),
     path("", views.AccountView.as_view(), name="account"),
-    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/", views.sign_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
-        name="password_change",
-    ),
+    path("password/change/", views.password_change, name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(
@@ -29,13 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            html_email_template_name="accounts/email/password_reset.html",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

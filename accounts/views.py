@@ -1,8 +1,8 @@
-"""Account pages: sign up, verify the e-mail address, sign in, the account's settings."""
+"""Account pages: sign up, verify the e-mail address, sign in, the account's settings,
+the password pages; and the back office's sign-in and password change, limited here
+like the portal's (``ratelimit.limit_password_guesses``)."""
 
-import logging
-
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,12 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from core.mail import MAIL_ERRORS, say_not_sent
-
-from . import emails, ratelimit, services
-from .forms import AccountSettingsForm, SignInForm, SignUpForm
-
-logger = logging.getLogger(__name__)
+from . import ratelimit, services, tasks
+from .forms import AccountSettingsForm, PasswordResetForm, SignInForm, SignUpForm
 
 
 class SignUpView(FormView):
@@ -31,6 +27,13 @@ class SignUpView(FormView):
     template_name = "accounts/signup.html"
     form_class = SignUpForm
     success_url = reverse_lazy("signup_done")
+
+    def post(self, request, *args, **kwargs):
+        # Before the form: every sign-up hashes a password and sends an e-mail.
+        reservation = ratelimit.reserve_mail(request, recipient=request.POST.get("email", ""))
+        if not reservation.allowed:
+            return ratelimit.too_many_attempts(request, reservation.retry_after, what="e-mails")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
@@ -66,20 +69,15 @@ class ResendVerificationView(LoginRequiredMixin, View):
     def post(self, request):
         if request.user.has_verified_email():
             messages.info(request, _("Your e-mail address is already confirmed."))
-        else:
-            try:
-                emails.send_verification(request.user)
-            except MAIL_ERRORS:
-                logger.exception(
-                    "The confirmation link to user %s could not be sent", request.user.pk
-                )
-                say_not_sent(request)
-            else:
-                messages.info(
-                    request,
-                    _("We sent a new confirmation link to %(email)s.")
-                    % {"email": request.user.email},
-                )
+            return redirect("portal:dashboard")
+        reservation = ratelimit.reserve_mail(request, recipient=request.user.email)
+        if not reservation.allowed:
+            return ratelimit.too_many_attempts(request, reservation.retry_after, what="e-mails")
+        tasks.send_verification.enqueue(request.user.pk)
+        messages.info(
+            request,
+            _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email},
+        )
         return redirect("portal:dashboard")
 
 
@@ -100,29 +98,38 @@ class AccountView(LoginRequiredMixin, UpdateView):
 
 
 class SignInView(auth_views.LoginView):
-    """Sign in, with failures limited per account-and-address and per address.
-
-    Keying the tighter limit on the pair means an attacker elsewhere cannot
-    lock a real candidate out; the windows end, so nobody is locked out for good.
-    """
+    """Sign in; failures are limited by ``sign_in`` below, as at every password door."""
 
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link, limited per address and per address written to."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+
     def post(self, request, *args, **kwargs):
-        email = request.POST.get("username", "").strip().lower()[:254]
-        address = ratelimit.client_address(request)
-        self.reservation = ratelimit.reserve(
-            (ratelimit.SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS, f"{email}|{address}"),
-            (ratelimit.SIGN_IN_FAILURES_PER_ADDRESS, address),
-        )
-        if not self.reservation.allowed:
-            return ratelimit.too_many_attempts(
-                request, self.reservation.retry_after, what="sign-ins"
-            )
+        reservation = ratelimit.reserve_mail(request, recipient=request.POST.get("email", ""))
+        if not reservation.allowed:
+            return ratelimit.too_many_attempts(request, reservation.retry_after, what="e-mails")
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        self.reservation.give_back()
-        return super().form_valid(form)
+
+# Every door where a password is checked, its failures counted together. Keying the
+# tighter limit on the account with the address means an attacker elsewhere cannot
+# lock a real person out; the windows end, so nobody is locked out for good.
+sign_in = ratelimit.limit_password_guesses(SignInView.as_view())
+password_change = ratelimit.limit_password_guesses(
+    auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+    account=ratelimit.signed_in_email,
+    what="password changes",
+)
+admin_sign_in = ratelimit.limit_password_guesses(admin.site.login)
+admin_password_change = ratelimit.limit_password_guesses(
+    admin.site.admin_view(admin.site.password_change, cacheable=True),
+    account=ratelimit.signed_in_email,
+    what="password changes",
+)

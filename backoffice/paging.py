@@ -23,6 +23,8 @@ could page through, however big the table grows.
 (``templates/admin/actions.html``): nobody counted the others.
 """
 
+import re
+
 from django.contrib import admin
 from django.contrib.admin.views.main import PAGE_VAR
 from django.core.paginator import Paginator
@@ -69,7 +71,7 @@ def page_asked(request) -> int:
     """The page number the request asks for, 1 when it asks for none or nonsense."""
     for name in (PAGE_VAR, AUTOCOMPLETE_PAGE_VAR):
         value = request.GET.get(name, "")
-        if value.isdigit() and len(value) < 10:
+        if re.fullmatch(r"[0-9]{1,9}", value):  # ASCII digits: isdigit() takes "²" too
             return max(1, int(value))
     return 1
 

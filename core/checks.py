@@ -19,3 +19,26 @@ def cache_shared_by_every_app_server(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# As long as Django asks of SECRET_KEY: a key shorter than this is no secret.
+MINIMUM_KEY_LENGTH = 50
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def voucher_number_key_is_secret(app_configs, **kwargs):
+    """Voucher numbers are stored as HMAC-SHA256 under this key: the public development
+    key, or a short one, lets whoever holds a database backup test every guess."""
+    key = settings.VOUCHER_NUMBER_KEY
+    if key == settings.DEVELOPMENT_VOUCHER_NUMBER_KEY or len(key) < MINIMUM_KEY_LENGTH:
+        return [
+            checks.Error(
+                "VOUCHER_NUMBER_KEY is the public development key or too short to be a "
+                "secret: a stolen database would give up its voucher numbers.",
+                hint=f"Set VOUCHER_NUMBER_KEY to a random string of {MINIMUM_KEY_LENGTH} or "
+                "more characters, kept apart from the database's backups and never changed "
+                "once numbers are issued.",
+                id="secondshot.E001",
+            )
+        ]
+    return []

@@ -1,4 +1,5 @@
-"""The portal's own middleware: the signed-in person's language, and a busy database.
+"""The portal's own middleware: the request's id, personal pages kept out of caches, the
+signed-in person's language, and a busy database.
 
 A workflow runs in one transaction, so when the database fails part-way
 (a lock not had in time, a connection cut) nothing was written: the person is
@@ -8,14 +9,70 @@ attempt is refused before anything is done.
 """
 
 import logging
+import re
+import uuid
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import OperationalError
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject, empty
+from django.utils.cache import patch_cache_control
+
+from .logs import current_request, loaded_user
+from .proxies import from_trusted_proxy
 
 logger = logging.getLogger(__name__)
+
+# What a load balancer's request id may look like; anything else is replaced.
+REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestIdMiddleware:
+    """Name every request: ``request.request_id``, on each log line and in ``X-Request-ID``.
+
+    A load balancer's own id (HAProxy's ``unique-id-header``) is kept when the request
+    comes from a trusted proxy (``TRUSTED_PROXIES``), so one request can be followed
+    from the balancer's log to the app server's; anyone else's is replaced, since a
+    client could otherwise make its lines look like another request's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")
+        if offered and REQUEST_ID_SHAPE.fullmatch(offered) and from_trusted_proxy(request):
+            request.request_id = offered
+        else:
+            request.request_id = uuid.uuid4().hex
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class PrivatePagesMiddleware:
+    """A page served to a signed-in person is theirs: ``Cache-Control: private, no-store``.
+
+    No shared cache keeps it and no browser keeps a copy after sign-out on a
+    shared computer. A page is personal when it read the signed-in user or their
+    session; reading them is left to the page, so this costs no query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        signed_in = session is not None and session.accessed and SESSION_KEY in session
+        if loaded_user(request) is not None or signed_in:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ServiceUnavailable(Exception):
@@ -67,12 +124,8 @@ class AccountLanguageMiddleware:
 
 def _loaded_account_language(request) -> str | None:
     """Return the signed-in person's language if the request already loaded them, else None."""
-    user = getattr(request, "user", None)
-    if isinstance(user, SimpleLazyObject):
-        if user._wrapped is empty:
-            return None
-        user = user._wrapped
-    if user is None or not user.is_authenticated:
+    user = loaded_user(request)
+    if user is None:
         return None
     language = getattr(user, "language", "")
     return language if language in dict(settings.LANGUAGES) else None

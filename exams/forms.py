@@ -22,6 +22,11 @@ WEEKDAYS = sorted(WEEKDAY_NAMES.items())
 # A year of sittings at most in one go: enough for any plan, and a typo in a
 # date cannot create thousands of sittings.
 LONGEST_SERIES = timedelta(days=366)
+# A centre runs a sitting every hour at most (an exam lasts longer), and one submit
+# makes no more sittings than a busy centre holds in a year: a slip of the keyboard
+# (1,440 start times, every minute) must not fill the catalogue.
+MOST_START_TIMES = 24
+MOST_SITTINGS_PER_SERIES = 1500
 
 
 def _clock_skips(day, at, centre) -> str:
@@ -174,6 +179,10 @@ class SittingSeriesForm(forms.Form):
                 ) from None
         if not times:
             raise forms.ValidationError(gettext("Give at least one start time, such as 09:00."))
+        if len(set(times)) > MOST_START_TIMES:
+            raise forms.ValidationError(
+                gettext("Give at most %(most)s start times a day.") % {"most": MOST_START_TIMES}
+            )
         return sorted(set(times))
 
     def clean(self):
@@ -189,5 +198,24 @@ class SittingSeriesForm(forms.Form):
             self.add_error("last_day", gettext("The last day comes before the first."))
         elif last - first >= LONGEST_SERIES:
             self.add_error("last_day", gettext("A series can cover a year at most."))
+        elif self._count(first, last, cleaned) > MOST_SITTINGS_PER_SERIES:
+            raise forms.ValidationError(
+                gettext(
+                    "This series would make %(count)s sittings; one series makes at most "
+                    "%(most)s. Choose fewer days or start times."
+                )
+                % {"count": self._count(first, last, cleaned), "most": MOST_SITTINGS_PER_SERIES}
+            )
         cleaned["last_day"] = last
         return cleaned
+
+    @staticmethod
+    def _count(first, last, cleaned) -> int:
+        """How many sittings the series would make (before any the clock skips)."""
+        weekdays, times = set(cleaned.get("weekdays") or ()), cleaned.get("local_times") or ()
+        days = sum(
+            1
+            for offset in range((last - first).days + 1)
+            if (first + timedelta(days=offset)).weekday() in weekdays
+        )
+        return days * len(times)

@@ -48,7 +48,7 @@ SETTINGS = {
     "CACHE_URL": f"redis://127.0.0.1:{PORTS['redis']}/0",
     "EMAIL_URL": f"smtp://127.0.0.1:{PORTS['smtp']}",
     "TASKS_BACKEND": "db",
-    "TRUSTED_PROXY_COUNT": "1",
+    "TRUSTED_PROXIES": "127.0.0.1",
     "FORWARDED_ALLOW_IPS": "127.0.0.1",
     "GUNICORN_WORKERS": "2",
     "DJANGO_SETTINGS_MODULE": "secondshot.settings",

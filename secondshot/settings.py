@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -24,7 +26,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Voucher numbers are stored only as HMAC-SHA256 under this key (see
 # vouchers/numbers.py). Changing it makes every issued number unusable.
-VOUCHER_NUMBER_KEY = env.str("VOUCHER_NUMBER_KEY", default="dev-only-voucher-number-key")
+# The development key is public: ``check --deploy`` fails while it, or any short key,
+# is in use (core/checks.py).
+DEVELOPMENT_VOUCHER_NUMBER_KEY = "dev-only-voucher-number-key"
+VOUCHER_NUMBER_KEY = env.str("VOUCHER_NUMBER_KEY", default=DEVELOPMENT_VOUCHER_NUMBER_KEY)
 
 # SS-10: a booking can be cancelled or moved until this long before its sitting.
 BOOKING_CHANGE_CUTOFF = timedelta(hours=env.int("BOOKING_CHANGE_CUTOFF_HOURS", default=24))
@@ -35,7 +40,8 @@ RETAKE_WARNING_DAYS = env.int("RETAKE_WARNING_DAYS", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the back office's site (backoffice/site.py).
+    "backoffice.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, a redirect or a 500 included, carries the request's id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cached forever
     # under hashed names, before any session or database work.
@@ -62,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     # …which this keeps in line with the language kept on the signed-in account.
     "core.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -132,9 +141,16 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # Local memory by default; production shares one cache between app servers:
 # CACHE_URL=redis://127.0.0.1:6379/0 (the rate limits count there).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# How many proxies (load balancers) stand in front of the app servers: the
-# client address is read from X-Forwarded-For only through them.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The load balancers' addresses or networks (127.0.0.1,10.0.0.0/8): X-Forwarded-For,
+# X-Forwarded-Proto and X-Request-ID are believed only from them (core/proxies.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if env.int("TRUSTED_PROXY_COUNT", default=0) and not TRUSTED_PROXIES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES: set it to the load balancers' "
+        "addresses (TRUSTED_PROXIES=10.0.0.10,10.0.0.11), then remove TRUSTED_PROXY_COUNT."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -215,6 +231,14 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Second Shot <no-reply@secondshot.test>")
 
+# Every log line to standard output, with the request's id and the user's id, and
+# nothing shaped like a voucher number (core/logs.py): JSON lines in production,
+# plain lines while developing (LOG_FORMAT=json or text).
+LOGGING = logging_config(
+    json=env.str("LOG_FORMAT", default="text" if DEBUG else "json") == "json",
+    level=env.str("LOG_LEVEL", default="INFO"),
+)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -238,8 +262,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if TRUSTED_PROXY_COUNT:
-    # The load balancer terminates TLS and says so in this header.
+if TRUSTED_PROXIES:
+    # The load balancer terminates TLS and says so in this header (gunicorn keeps it
+    # only from FORWARDED_ALLOW_IPS, which defaults to TRUSTED_PROXIES).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere in the portal; Bootstrap's icons are data: SVGs.

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
 from core import views as core_views
 
 admin.site.site_header = _("Second Shot back office")
@@ -19,5 +20,9 @@ urlpatterns = [
     # signed-in person's choice on their account.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("vouchers.urls")),
+    # The back office's password doors, limited as the portal's are; before the admin's
+    # own paths, which they stand in for.
+    path("admin/login/", accounts_views.admin_sign_in),
+    path("admin/password_change/", accounts_views.admin_password_change),
     path("admin/", admin.site.urls),
 ]

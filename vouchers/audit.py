@@ -1,12 +1,15 @@
 """Writing the audit trail (SS-12): one VoucherEvent per change, in the same transaction.
 
 The trail is append-only in the models (``VoucherEvent``) and in the database
-(triggers, migration 0002). ``maintenance()`` lifts the SQLite triggers for the
-one job that may empty the table: a test database being reset.
+(triggers, migrations 0002 and 0009: no UPDATE, DELETE or TRUNCATE).
+``maintenance()`` lifts the triggers for the one job that may empty the table: a
+test or benchmark database being reset.
 """
 
 import threading
 from contextlib import contextmanager
+
+from django.db import connection
 
 from .models import VoucherEvent
 
@@ -36,11 +39,21 @@ def is_locked() -> int:
 
 @contextmanager
 def maintenance():
+    """Let this thread empty the audit trail: SQLite's triggers read the thread's flag,
+    PostgreSQL's TRUNCATE trigger the connection's ``secondshot.audit_maintenance``."""
     _maintenance.active = True
+    _set_postgres_maintenance("on")
     try:
         yield
     finally:
         _maintenance.active = False
+        _set_postgres_maintenance("")
+
+
+def _set_postgres_maintenance(value: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('secondshot.audit_maintenance', %s, false)", [value])
 
 
 def register_sqlite_functions(sender, connection, **kwargs):

@@ -11,6 +11,11 @@ sitting is written in UTC instead. The description names the centre's local time
 and zone too (SS-9). A move keeps the UID of the original booking with a higher
 SEQUENCE, so calendars update the event. The words are in the active language:
 the booking e-mail builds the file in the candidate's.
+
+The file is written by the ``icalendar`` library, which escapes every text (a
+centre's address typed by staff may hold commas, semicolons, line breaks, a bare
+carriage return) and folds long lines; only the VTIMEZONE's observances are
+worked out here, from ``zoneinfo``, and handed to it as a component.
 """
 
 import zoneinfo
@@ -21,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from icalendar import Calendar, Event, Timezone
 
 EXAM_LENGTH = timedelta(hours=3)
 
@@ -29,10 +35,6 @@ def _escape(text: str) -> str:
     return (
         str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
     )
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _local(moment: datetime) -> str:
@@ -139,29 +141,14 @@ def _is_second_of_repeated_hour(local: datetime) -> bool:
     return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
 
 
-def _when(sitting, end: datetime) -> tuple[list[str], list[str]]:
-    """Return (the VTIMEZONE lines, the DTSTART and DTEND lines) for the sitting."""
+def _when(sitting, end: datetime) -> tuple[Timezone | None, datetime, datetime]:
+    """Return (the VTIMEZONE, or None in UTC; the start; the end) to write for the sitting."""
     zone, time_zone = sitting.centre.zone, sitting.centre.time_zone
     local_start, local_end = sitting.starts_at.astimezone(zone), end.astimezone(zone)
     if _is_second_of_repeated_hour(local_start) or _is_second_of_repeated_hour(local_end):
-        return [], [f"DTSTART:{_utc(sitting.starts_at)}", f"DTEND:{_utc(end)}"]
-    return vtimezone(time_zone, sitting.starts_at, end), [
-        f"DTSTART;TZID={time_zone}:{_local(local_start)}",
-        f"DTEND;TZID={time_zone}:{_local(local_end)}",
-    ]
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, as RFC 5545 requires."""
-    encoded, parts = line.encode(), []
-    while len(encoded) > 75:
-        cut = 75 if not parts else 74
-        while (encoded[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
-            cut -= 1
-        parts.append(encoded[:cut].decode())
-        encoded = encoded[cut:]
-    parts.append(encoded.decode())
-    return "\r\n ".join(parts)
+        return None, sitting.starts_at.astimezone(UTC), end.astimezone(UTC)
+    component = Timezone.from_ical("\r\n".join(vtimezone(time_zone, sitting.starts_at, end)))
+    return component, local_start, local_end
 
 
 def _chain(booking):
@@ -207,27 +194,26 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
         "exam": booking.exam.number,
         "title": booking.exam.title,
     }
-    zone_lines, when_lines = _when(sitting, sitting.starts_at + EXAM_LENGTH)
+    zone, start, end = _when(sitting, sitting.starts_at + EXAM_LENGTH)
     location = ", ".join(
         part for part in (centre.name, centre.address, centre.city, centre.country) if part
     )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Second Shot//Portal//EN",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
-        *zone_lines,
-        "BEGIN:VEVENT",
-        f"UID:booking-{origin.pk}@{host}",
-        f"SEQUENCE:{moves + (1 if cancelled else 0)}",
-        f"DTSTAMP:{_utc(now or datetime.now(UTC))}",
-        *when_lines,
-        f"SUMMARY:{_escape(summary)}",
-        f"LOCATION:{_escape(location)}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    file = Calendar()
+    file.add("version", "2.0")
+    file.add("prodid", "-//Second Shot//Portal//EN")
+    file.add("calscale", "GREGORIAN")
+    file.add("method", "CANCEL" if cancelled else "PUBLISH")
+    if zone is not None:
+        file.add_component(zone)
+    event = Event()
+    event.add("uid", f"booking-{origin.pk}@{host}")
+    event.add("sequence", moves + (1 if cancelled else 0))
+    event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    file.add_component(event)
+    return file.to_ical().decode()

@@ -10,13 +10,23 @@ before the database is asked anything.
 
 Numbers are secrets, like passwords: the database keeps only an HMAC-SHA256 of
 the number under ``settings.VOUCHER_NUMBER_KEY`` and its last four symbols for
-display; nothing stored can be turned back into a usable number.
+display; nothing stored can be turned back into a usable number. The few held in
+the clear for a moment (a new pack's, until they are handed over) are kept
+``seal``-ed: encrypted with a key derived from ``VOUCHER_NUMBER_KEY``, which lives in
+the environment, never in the database or the cache.
 """
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
+from datetime import timedelta
+from functools import lru_cache
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +113,42 @@ def digest(number: str) -> str:
 
 def last_four(number: str) -> str:
     return number[-GROUP:]
+
+
+# --- numbers held for a moment, encrypted ---------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _sealer(key: str) -> Fernet:
+    """Fernet (AES-128-CBC with HMAC-SHA256, and a timestamp) under a key derived from
+    ``VOUCHER_NUMBER_KEY`` with HKDF-SHA256.
+
+    HKDF because the secret is already a long random string kept outside the
+    database: HKDF turns it into an independent key for this one purpose (named in
+    ``info``), so the hash of stored numbers and the sealing never share a key, and
+    no new variable has to be set, backed up and kept alike on every server.
+    """
+    derived = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=b"secondshot: voucher numbers held for their hand-over",
+    ).derive(key.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def seal(plain_numbers: list[str]) -> bytes:
+    """Encrypt numbers to be held for a moment (``unseal`` reads them back)."""
+    return _sealer(settings.VOUCHER_NUMBER_KEY).encrypt(json.dumps(plain_numbers).encode())
+
+
+def unseal(sealed: bytes, *, max_age: timedelta) -> list[str] | None:
+    """Return the numbers ``seal`` encrypted, or None if sealed longer than ``max_age`` ago
+    or not by us."""
+    try:
+        plain = _sealer(settings.VOUCHER_NUMBER_KEY).decrypt(
+            sealed, ttl=int(max_age.total_seconds())
+        )
+    except InvalidToken:
+        return None
+    return json.loads(plain)

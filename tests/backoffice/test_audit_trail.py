@@ -79,3 +79,21 @@ def test_the_actors_offered_are_the_staff_who_can_act_on_the_vouchers_in_view(
     assert {manager.email, support.email, exam_admin.email} <= offered
     assert other_manager.email not in offered
     assert {"Candidates", "The system"} <= {str(label) for label in offered}
+
+
+def test_exam_administrators_read_no_customer_through_the_trail(exam_admin_client, trail):
+    """They have no permission on customers: neither the list, an event's page nor the
+    search shows or finds one."""
+    customer = trail.pack.customer.name
+    page = exam_admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert customer not in page
+    event = trail.events.first()
+    detail = exam_admin_client.get(reverse("admin:vouchers_voucherevent_change", args=[event.pk]))
+    assert customer not in detail.content.decode()
+    searched = exam_admin_client.get(reverse(CHANGELIST), {"q": customer})
+    assert list(searched.context["cl"].result_list) == []
+
+
+def test_support_still_reads_the_customer_in_the_trail(support_client, trail):
+    page = support_client.get(reverse(CHANGELIST)).content.decode()
+    assert trail.pack.customer.name in page

@@ -239,6 +239,23 @@ def test_a_customer_name_cannot_smuggle_a_formula_into_the_csv(manager_client, m
     assert {row["customer"] for row in rows} == {"'=HYPERLINK(evil)"}
 
 
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_formula_after_a_separator_is_disarmed_whatever_the_spreadsheet_splits_on(
+    manager_client, manager, separator
+):
+    """A spreadsheet that splits on ";" or tabs still reads the name as one cell."""
+    name = f"Contoso{separator}=HYPERLINK(evil)"
+    customer = CustomerFactory(account_manager=manager, name=name)
+    issue(manager_client, customer)
+    pack = ExamPack.objects.get()
+
+    text = manager_client.post(numbers_url(pack, "csv")).content.decode()
+
+    assert f'"Contoso{separator}\'=HYPERLINK(evil)"' in text, "quoted, the formula disarmed"
+    for row in csv.reader(io.StringIO(text), delimiter=separator):
+        assert not any(cell.lstrip().startswith("=") for cell in row), row
+
+
 def test_the_issue_form_suggests_a_usual_pack(manager_client):
     page = manager_client.get(reverse("admin:vouchers_exampack_add")).content.decode()
     assert 'name="exam_count" value="3"' in page

@@ -141,6 +141,38 @@ def test_the_exam_administrator_creates_a_series_from_the_admin(exam_admin_clien
     assert Sitting.objects.filter(centre=centre, seats=12).count() == 3
 
 
+def every_minute() -> str:
+    return ", ".join(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+
+
+@pytest.mark.parametrize(
+    ("times", "weeks", "message"),
+    [
+        (every_minute(), "1", "Give at most 24 start times a day."),
+        (", ".join(f"{h:02d}:00" for h in range(24)), "52", "would make 8736 sittings"),
+    ],
+    ids=["1,440 start times", "24 times every day of a year"],
+)
+def test_a_series_too_big_to_mean_is_refused_and_makes_nothing(
+    exam_admin_client, centre, times, weeks, message
+):
+    """One submit once made 4,320 sittings out of a start time every minute."""
+    response = exam_admin_client.post(
+        series_url(),
+        {
+            "centre": centre.pk,
+            "first_day": (timezone.now().date() + timedelta(days=30)).isoformat(),
+            "weeks": weeks,
+            "weekdays": [str(day) for day in range(7)],
+            "local_times": times,
+            "seats": "12",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Sitting.objects.filter(centre=centre).exists()
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

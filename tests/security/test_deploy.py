@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    unset = (
+        "DEBUG",
+        "SECRET_KEY",
+        "VOUCHER_NUMBER_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DATABASE_URL",
+    )
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
@@ -32,6 +38,8 @@ def production(**env) -> dict:
     return {
         "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "VOUCHER_NUMBER_KEY": secrets.token_urlsafe(50),
+        "TRUSTED_PROXIES": "10.0.0.10,10.0.0.11",
         "ALLOWED_HOSTS": "portal.example.com",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
         "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
@@ -54,6 +62,22 @@ def test_check_deploy_warns_of_a_cache_in_each_process():
     )
     assert result.returncode != 0
     assert "secondshot.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "key", [None, "dev-only-voucher-number-key", "change-me-too"], ids=["unset", "dev", "short"]
+)
+def test_check_deploy_fails_without_a_secret_voucher_number_key(key):
+    """A missing key silently used the public development key: numbers open to anyone
+    holding a database backup."""
+    environment = production()
+    if key is None:
+        del environment["VOUCHER_NUMBER_KEY"]
+    else:
+        environment["VOUCHER_NUMBER_KEY"] = key
+    result = manage("check", "--deploy", **environment)
+    assert result.returncode != 0
+    assert "secondshot.E001" in result.stdout + result.stderr
 
 
 def database_options(**env) -> dict:

@@ -107,10 +107,58 @@ def test_a_successful_sign_in_does_not_count(client):
 
 def test_the_client_address_is_read_through_trusted_proxies_only(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = []
     assert ratelimit.client_address(request) == "10.0.0.2"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     assert ratelimit.client_address(request) == "203.0.113.7"
+
+
+def test_a_client_reaching_an_app_server_directly_cannot_name_its_own_address(rf, settings):
+    """A forged X-Forwarded-For from a peer that is no trusted proxy is ignored."""
+    settings.TRUSTED_PROXIES = ["10.0.0.10", "10.0.0.11"]
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.66", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert ratelimit.client_address(direct) == "198.51.100.66"
+    # Through the balancer, what the client wrote further left is its own claim.
+    through = rf.get("/", REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.66")
+    assert ratelimit.client_address(through) == "198.51.100.66"
+    # Two balancers in a row are both skipped.
+    chained = rf.get(
+        "/", REMOTE_ADDR="10.0.0.11", HTTP_X_FORWARDED_FOR="198.51.100.66, 10.0.0.10"
+    )
+    assert ratelimit.client_address(chained) == "198.51.100.66"
+
+
+def test_forged_forwarded_addresses_do_not_escape_the_sign_in_limit(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.10"]
+    candidate = UserFactory(password="the right one 123")
+    for attempt in range(10):
+        response = client.post(
+            reverse("login"),
+            {"username": candidate.email, "password": "wrong"},
+            REMOTE_ADDR="198.51.100.66",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+        assert response.status_code == 200
+    assert sign_in(client, candidate.email, "wrong", address="198.51.100.66").status_code == 429
+
+
+def test_the_portal_refuses_to_start_with_the_old_proxy_count_alone():
+    """TRUSTED_PROXY_COUNT believed X-Forwarded-For from any peer; .env.example says
+    how to move to TRUSTED_PROXIES."""
+    import subprocess
+    import sys
+
+    code = "import django; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={k: v for k, v in os.environ.items() if k != "TRUSTED_PROXIES"}
+        | {"DJANGO_SETTINGS_MODULE": "secondshot.settings", "TRUSTED_PROXY_COUNT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES" in result.stderr
 
 
 def parallel_guesses(count):

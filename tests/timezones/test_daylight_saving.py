@@ -188,6 +188,25 @@ def test_the_calendar_file_is_valid_rfc_5545(
     assert {"UID", "DTSTAMP", "DTSTART", "DTEND"} <= set(event)
 
 
+def test_staff_text_cannot_break_the_calendar_file_apart():
+    """Bare carriage returns, line breaks, commas and semicolons typed into a centre's
+    address are escaped; no line of the file is staff's own (no injected property)."""
+    booking = booking_at("Europe/Berlin", date(2027, 3, 27))
+    centre = booking.sitting.centre
+    centre.address = "Hall 3\rATTACH:https://evil.example/x\nURL:https://evil.example;,\\"
+    centre.save()
+
+    ics = calendar.booking_ics(booking)
+
+    assert "\r" not in ics.replace("\r\n", "") and "\n" not in ics.replace("\r\n", "")
+    lines = ics.replace("\r\n ", "").split("\r\n")
+    assert not any(line.startswith(("ATTACH", "URL")) for line in lines)
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert "Hall 3\nATTACH:https://evil.example/x\nURL:https://evil.example;,\\" in str(
+        event["LOCATION"]
+    )
+
+
 def assert_components_nest(ics: str) -> None:
     stack = []
     for line in ics.split("\r\n"):

@@ -80,3 +80,30 @@ def test_the_database_itself_refuses_update_and_delete_of_audit_events(candidate
         ):
             cursor.execute(statement, [event.pk])
     assert VoucherEvent.objects.get(pk=event.pk).action == "voucher.registered"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_to_truncate_the_audit_trail_but_for_maintenance(candidate):
+    """SS-12: TRUNCATE fires no row trigger; a statement trigger stops it, directly or by
+    CASCADE from the vouchers, unless a reset says it is maintenance."""
+    from django.db import DatabaseError, connection, transaction
+
+    from vouchers import audit
+
+    voucher = RegisteredVoucherFactory(registered_by=None, registered_at=None)
+    services.register_voucher(candidate=candidate, number=voucher.plain_number)
+    for statement in (
+        "TRUNCATE vouchers_voucherevent",
+        "TRUNCATE vouchers_voucher CASCADE",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only: TRUNCATE"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    assert VoucherEvent.objects.filter(voucher=voucher).exists()
+    with audit.maintenance(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE vouchers_voucherevent")
+    assert not VoucherEvent.objects.exists()

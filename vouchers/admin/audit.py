@@ -1,7 +1,9 @@
 """The audit trail (SS-12): read-only for every staff role, in every admin.
 
 Nobody adds, changes or deletes an event here; the workflows write them. An
-account manager sees the events of their own customers' vouchers only.
+account manager sees the events of their own customers' vouchers only. Whoever
+may not read customers (exam administrators) sees no customer column and
+cannot search by a customer's name: the trail is no way round a permission.
 """
 
 from django.contrib import admin
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
 from backoffice.paging import BoundedCountAdmin
+from backoffice.site import is_id
 
 from ..models import VoucherEvent
 from .packs import masked_link
@@ -47,7 +50,7 @@ class ActorFilter(admin.SimpleListFilter):
             return queryset.filter(actor__is_staff=False)
         if value == "system":
             return queryset.filter(actor__isnull=True)
-        if value and value.isdigit():
+        if value and is_id(value):
             return queryset.filter(actor=value)
         return queryset
 
@@ -76,9 +79,17 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         return super().get_queryset(request).select_related("voucher__pack__customer", "actor")
 
     def get_list_display(self, request):
-        if request.user.has_perm("vouchers.view_voucher"):
-            return self.list_display
-        return [("voucher_masked" if f == "voucher_number" else f) for f in self.list_display]
+        shown = self.list_display
+        if not request.user.has_perm("vouchers.view_customer"):
+            shown = [f for f in shown if f != "customer"]
+        if not request.user.has_perm("vouchers.view_voucher"):
+            shown = [("voucher_masked" if f == "voucher_number" else f) for f in shown]
+        return shown
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("vouchers.view_customer"):
+            return self.search_fields
+        return [f for f in self.search_fields if not f.startswith("voucher__pack__customer")]
 
     def get_fields(self, request, obj=None):
         return self.get_list_display(request)

@@ -2,8 +2,8 @@
 
 Numbers are secrets (SPEC "What each person sees"): the database keeps only
 their keyed hash, and ``issue_pack`` returns them in the clear once. The admin
-keeps them for the one hand-over in the issuing manager's session, for at
-most ``HOLD_FOR``, and allows each use once:
+holds them for the one hand-over, for at most ``HOLD_FOR``, and allows each use
+once:
 
 - ``show``: the page after issuing shows them on its first display; a reload
   shows them no more;
@@ -11,22 +11,26 @@ most ``HOLD_FOR``, and allows each use once:
 - ``email``: one e-mail to the customer's contact.
 
 "Done", the last remaining use, signing out or ``HOLD_FOR`` forgets them.
-The numbers stay server-side (the session store) rather than in the page, so
-nothing the browser sends back is trusted to be a number, and the page after
-issuing is reached by a redirect, so a reload can never issue a second pack.
+The numbers stay server-side rather than in the page, so nothing the browser
+sends back is trusted to be a number, and the page after issuing is reached by a
+redirect, so a reload can never issue a second pack.
 
-What this costs: while held, the numbers are in the session table. A manager
-who walks away without "Done" leaves them there, past ``HOLD_FOR``, until
-their next hand-over page, sign-out or the session's expiry; nothing sweeps
-sessions it is not serving.
+Where they are held: encrypted (``numbers.seal``, under a key from the
+environment) in the shared cache, which drops them when ``HOLD_FOR`` ends,
+whatever the manager does; the encryption itself expires then too. The
+manager's session keeps only a random name for them and the uses left, so
+neither a backup of the session table nor a copy of the cache yields a number.
 """
 
 import csv
 import io
+import re
+import secrets
 import time
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -37,6 +41,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.mail import MAIL_ERRORS
+from core.middleware import ServiceUnavailable
 
 from .. import emails, numbers
 from ..services import IssuedPack
@@ -50,8 +55,23 @@ def _now() -> float:
     return time.time()
 
 
+class HandOverUnavailable(ServiceUnavailable):
+    """The cache that holds the numbers could not be reached."""
+
+
+def _cache_key(hold: str) -> str:
+    return f"handover:{hold}"
+
+
+def _cache(operation, *args, **kwargs):
+    try:
+        return operation(*args, **kwargs)
+    except Exception as error:  # the backend's own errors: redis, memcached…
+        raise HandOverUnavailable(str(error)) from error
+
+
 def _held(request) -> dict:
-    """Return the session's numbers, minus those held too long."""
+    """Return the session's holds, minus those held too long."""
     now = _now()
     held = request.session.get(SESSION_KEY, {})
     fresh = {pack: entry for pack, entry in held.items() if entry["until"] > now}
@@ -69,8 +89,15 @@ def _save(request, held: dict) -> None:
 
 def keep(request, issued: IssuedPack) -> None:
     held = _held(request)
+    hold = secrets.token_urlsafe(24)
+    _cache(
+        cache.set,
+        _cache_key(hold),
+        numbers.seal(list(issued.numbers)),
+        timeout=int(HOLD_FOR.total_seconds()),
+    )
     held[str(issued.pack.pk)] = {
-        "numbers": list(issued.numbers),
+        "hold": hold,
         "until": _now() + HOLD_FOR.total_seconds(),
         "uses": list(USES),
     }
@@ -87,7 +114,8 @@ def numbers_for(request, pack, use: str) -> list[str] | None:
     entry = _held(request).get(str(pack.pk))
     if entry is None or use not in entry["uses"]:
         return None
-    return entry["numbers"]
+    sealed = _cache(cache.get, _cache_key(entry["hold"]))
+    return None if sealed is None else numbers.unseal(sealed, max_age=HOLD_FOR)
 
 
 def spend(request, pack, use: str) -> None:
@@ -97,13 +125,16 @@ def spend(request, pack, use: str) -> None:
         return
     entry["uses"] = [u for u in entry["uses"] if u != use]
     if not entry["uses"]:
-        del held[str(pack.pk)]
+        forget(request, pack)
+        return
     _save(request, held)
 
 
 def forget(request, pack) -> None:
     held = _held(request)
-    held.pop(str(pack.pk), None)
+    entry = held.pop(str(pack.pk), None)
+    if entry is not None:
+        _cache(cache.delete, _cache_key(entry["hold"]))
     _save(request, held)
 
 
@@ -112,15 +143,29 @@ def forget(request, pack) -> None:
 CSV_COLUMNS = ["voucher_number", "pack", "customer", "expires_on", "second_shot"]
 
 
+# What a spreadsheet may take for the start of a formula, and what it may split a line on.
+FORMULA_START = "=+-@\t\r"
+# A formula start after anything a spreadsheet may split cells on (its list separator,
+# whatever the file's own): that piece would be a cell of its own, starting a formula.
+_AFTER_A_SEPARATOR = re.compile(r"([,;\t|])(\s*)(?=[=+\-@])")
+
+
 def csv_cell(value) -> str:
-    """Return the value safe for a spreadsheet: no cell starts a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Return the value safe for a spreadsheet: no cell starts a formula, even where a
+    spreadsheet that splits on ";" or tabs would cut the cell in two."""
+    text = _AFTER_A_SEPARATOR.sub(r"\1\2'", str(value))
+    return "'" + text if text.lstrip()[:1] in tuple(FORMULA_START) else text
+
+
+def spreadsheet_writer(out):
+    """A CSV writer for files a spreadsheet opens: every text cell quoted, so a cell that
+    holds a comma stays one cell; numbers stay unquoted, to be summed."""
+    return csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def numbers_csv(pack, plain_numbers: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(CSV_COLUMNS)
     for number in plain_numbers:
         writer.writerow(

@@ -6,8 +6,6 @@ days (``vouchers/usage.py`` says what each word counts). The database adds it
 all up in a fixed number of queries, however many customers and vouchers.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
@@ -23,7 +21,7 @@ from backoffice.widgets import SafeAutocompleteSelect
 from ..clock import anywhere_on_earth_date
 from ..models import Customer, ExamPack
 from ..usage import EXPIRING_WITHIN, CustomerUsage, customer_usage
-from .handover import csv_cell
+from .handover import csv_cell, spreadsheet_writer
 
 
 class ReportFilterForm(forms.Form):
@@ -99,7 +97,7 @@ def _csv_rate(rate: float | None) -> str:
 def report_csv(lines: list[CustomerUsage], total: CustomerUsage) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="customer-usage.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet_writer(response)
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for line in [*lines, total]:
         writer.writerow([value(line) for _, value in CSV_COLUMNS])

@@ -1,8 +1,12 @@
 """Vouchers: finding one, and support's help for its candidate (SS-6, SS-12).
 
-A voucher is found by its full number (normalised, then looked up by its
-keyed hash: the number itself is stored nowhere), by its last four characters
-with the candidate's e-mail, by the candidate, or by the customer. The page of
+A voucher is found by its full number on the "find by number" page (posted,
+normalised, then looked up by its keyed hash: the number itself is stored
+nowhere and travels in no URL), or in the list's search box by its last four
+characters with the candidate's e-mail, by the candidate, or by the customer. A
+whole number typed in the search box is not looked up: the search travels in the
+query string, into every filter link and the access log, so the person is sent
+to the find page to type it there. The page of
 a voucher is read-only and shows its bookings and its audit trail.
 
 Support's two actions ask for a reason and call the workflows, which write the
@@ -24,7 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
@@ -105,6 +109,16 @@ class RegisteredFilter(admin.SimpleListFilter):
         return queryset
 
 
+def is_number_shaped(term: str) -> bool:
+    """Return True if a search is a whole voucher number, typed right or not."""
+    term = term.strip()
+    try:
+        numbers.normalize(term)
+    except numbers.MalformedNumber:
+        return bool(NUMBER_SHAPE.fullmatch(term))
+    return True
+
+
 def _reserve_lookup(request):
     """Whole-number look-ups are limited like a candidate's registrations (SECURITY.md)."""
     return ratelimit.reserve(
@@ -162,8 +176,9 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     ]
     search_fields = ["registered_by__email", "registered_by__legal_name", "pack__customer__name"]
     search_help_text = _(
-        "The whole voucher number; or its last four characters and the candidate's e-mail "
-        "(7KQ4 alex@example.com); or a candidate's e-mail or name; or a customer's name."
+        "A voucher's last four characters and the candidate's e-mail (7KQ4 alex@example.com); "
+        "or a candidate's e-mail or name; or a customer's name. A whole voucher number: "
+        "“Find by whole number”."
     )
     ordering = ["-pack__issued_at", "pk"]
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
@@ -209,18 +224,22 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
 
     # --- finding a voucher ----------------------------------------------------------
 
+    def changelist_view(self, request, extra_context=None):
+        """A whole number in the search box goes to the find page, never into a lookup."""
+        if is_number_shaped(request.GET.get(SEARCH_VAR, "")):
+            self.message_user(
+                request,
+                gettext(
+                    "Whole voucher numbers are not searched in this list: a search travels "
+                    "in the web address, where a number must never be. Type it on this page."
+                ),
+                messages.WARNING,
+            )
+            return redirect("admin:vouchers_voucher_find")
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        try:
-            number = numbers.normalize(term)
-        except numbers.MalformedNumber as error:
-            if NUMBER_SHAPE.fullmatch(term):
-                message = gettext("Not a voucher number: %(reason)s") % {"reason": error.reason}
-                self.message_user(request, message, messages.WARNING)
-                return queryset.none(), False
-        else:
-            return self._limited_lookup(request, queryset, number), False
-        if match := LAST_FOUR_AND_EMAIL.fullmatch(term):
+        if match := LAST_FOUR_AND_EMAIL.fullmatch(search_term.strip()):
             last4 = match["last4"] or match["last4_after"]
             email = match["email"] or match["email_first"]
             return (
@@ -228,29 +247,6 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
                 False,
             )
         return super().get_search_results(request, queryset, search_term)
-
-    def _limited_lookup(self, request, queryset, number):
-        """Look a whole number up, counted against the staff member's guessing limits."""
-        reservation = _reserve_lookup(request)
-        if not reservation.allowed:
-            minutes = max(1, reservation.retry_after // 60)
-            self.message_user(
-                request,
-                ngettext(
-                    "Too many look-ups of numbers that matched nothing: try again in "
-                    "%(minutes)s minute.",
-                    "Too many look-ups of numbers that matched nothing: try again in "
-                    "%(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                messages.ERROR,
-            )
-            return queryset.none()
-        found = queryset.filter(number_hash=numbers.digest(number))
-        if found.exists():
-            reservation.give_back()
-        return found
 
     def get_urls(self):
         find = path(

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import ratelimit
 from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
 
@@ -346,6 +347,10 @@ class ResendBookingEmailView(LoginRequiredMixin, View):
     """Send a scheduled booking's e-mail and calendar file again (say, if the first was lost)."""
 
     def post(self, request, pk):
+        # Limited per address and per inbox, as every page that sends an e-mail is.
+        reservation = ratelimit.reserve_mail(request, recipient=request.user.email)
+        if not reservation.allowed:
+            return ratelimit.too_many_attempts(request, reservation.retry_after, what="e-mails")
         booking = _candidate_booking(request, pk)
         if booking.status != Booking.Status.SCHEDULED:
             messages.info(
