@@ -35,14 +35,21 @@ class RequestIdMiddleware:
     comes from a trusted proxy (``TRUSTED_PROXIES``), so one request can be followed
     from the balancer's log to the app server's; anyone else's is replaced, since a
     client could otherwise make its lines look like another request's.
+
+    For the same reason ``X-Forwarded-Proto`` is dropped unless a trusted proxy sent it:
+    Django's ``SECURE_PROXY_SSL_HEADER`` reads it from any peer, and a client reaching
+    an app server directly over plain HTTP must not pass for a TLS request.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        trusted = from_trusted_proxy(request)
+        if not trusted:
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         offered = request.META.get("HTTP_X_REQUEST_ID", "")
-        if offered and REQUEST_ID_SHAPE.fullmatch(offered) and from_trusted_proxy(request):
+        if offered and REQUEST_ID_SHAPE.fullmatch(offered) and trusted:
             request.request_id = offered
         else:
             request.request_id = uuid.uuid4().hex

@@ -78,6 +78,24 @@ def test_the_load_balancers_request_id_is_kept_from_a_trusted_proxy_only(client,
     assert odd["X-Request-ID"] != "a\nb c"
 
 
+def test_a_direct_client_cannot_claim_tls_only_a_trusted_proxy_can(client, settings):
+    """With a load balancer named, a client reaching the app server directly over plain
+    HTTP and sending X-Forwarded-Proto: https is still sent to https, as any plain
+    request is; the same header from the load balancer is believed."""
+    settings.TRUSTED_PROXIES = ["10.0.0.10"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    forged = client.get(
+        reverse("home"), REMOTE_ADDR="198.51.100.66", HTTP_X_FORWARDED_PROTO="https"
+    )
+    balanced = client.get(reverse("home"), REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_PROTO="https")
+
+    assert forged.status_code == 301
+    assert forged["Location"].startswith("https://")
+    assert balanced.status_code == 200
+
+
 @pytest.mark.parametrize(
     "url_name, user",
     [
