@@ -19,7 +19,7 @@ from exams.models import Exam, Sitting
 
 from . import numbers
 from .clock import anywhere_on_earth_date
-from .errors import Refused
+from .errors import Reason, Refused
 
 # A pack is a few exams (3 is usual); the bound keeps a typo from issuing millions.
 MAX_PACK_SIZE = 10_000
@@ -301,15 +301,15 @@ class Voucher(models.Model):
     def check_can_register(self, *, candidate, now: datetime) -> None:
         """Raise Refused unless the candidate may register this voucher now (SS-2, SS-5)."""
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.registered_by_id == candidate.pk:
-            raise Refused("already_registered")
+            raise Refused(Reason.ALREADY_REGISTERED)
         if self.registered_by_id is not None:
-            raise Refused("voucher_used" if self.is_used_up() else "registered_elsewhere")
+            raise Refused(Reason.VOUCHER_USED if self.is_used_up() else Reason.REGISTERED_ELSEWHERE)
         if self.pack.is_tied_to_someone_else(candidate):
-            raise Refused("pack_tied_elsewhere")
+            raise Refused(Reason.PACK_TIED_ELSEWHERE)
         if self.is_expired(on=anywhere_on_earth_date(now)):
-            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
     def check_can_reissue(self, *, expected_hash_prefix: str | None = None) -> None:
         """Raise Refused unless the voucher may get a new number (SS-6).
@@ -318,13 +318,13 @@ class Voucher(models.Model):
         for the number it was sent for.
         """
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.registered_by_id is None:
-            raise Refused("not_registered")
+            raise Refused(Reason.NOT_REGISTERED)
         if expected_hash_prefix is not None and not self.number_hash.startswith(
             expected_hash_prefix
         ):
-            raise Refused("number_changed")
+            raise Refused(Reason.NUMBER_CHANGED)
 
     def next_attempt(self, *, at: datetime) -> str:
         """Return which attempt the voucher pays for next, or raise Refused saying why none."""
@@ -333,15 +333,15 @@ class Voucher(models.Model):
             return Booking.Attempt.FIRST
         latest = retake or first
         if latest.is_pending(at=at):
-            raise Refused("voucher_booked")
+            raise Refused(Reason.VOUCHER_BOOKED)
         if latest.outcome is None:
-            raise Refused("awaiting_outcome")
+            raise Refused(Reason.AWAITING_OUTCOME)
         if latest.outcome == Booking.Outcome.PASSED:
-            raise Refused("voucher_passed", exam=latest.exam.number)
+            raise Refused(Reason.VOUCHER_PASSED, exam=latest.exam.number)
         if retake is not None:
-            raise Refused("retake_used")
+            raise Refused(Reason.RETAKE_USED)
         if not self.pack.is_second_shot:
-            raise Refused("no_retake_plain_pack")
+            raise Refused(Reason.NO_RETAKE_PLAIN_PACK)
         return Booking.Attempt.RETAKE
 
     def check_sitting(self, sitting: Sitting, *, now: datetime) -> None:
@@ -350,15 +350,15 @@ class Voucher(models.Model):
         Expiry is judged by the sitting's local date at its test centre.
         """
         if sitting.has_started(at=now):
-            raise Refused("sitting_past")
+            raise Refused(Reason.SITTING_PAST)
         if sitting.local_date() > self.pack.expires_on:
             raise Refused(
-                "sitting_after_expiry",
+                Reason.SITTING_AFTER_EXPIRY,
                 sitting_date=sitting.local_date(),
                 expires_on=self.pack.expires_on,
             )
         if not sitting.has_free_seat():
-            raise Refused("sitting_full")
+            raise Refused(Reason.SITTING_FULL)
 
     def check_can_start_booking(self, *, candidate, now: datetime) -> str:
         """Return the attempt the voucher would pay for next, or raise Refused (SS-1, SS-2, SS-5).
@@ -367,23 +367,23 @@ class Voucher(models.Model):
         before offering any choice.
         """
         if self.registered_by_id != candidate.pk:
-            raise Refused("voucher_not_yours")
+            raise Refused(Reason.VOUCHER_NOT_YOURS)
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.pack.is_tied_to_someone_else(candidate):
-            raise Refused("pack_tied_elsewhere")
+            raise Refused(Reason.PACK_TIED_ELSEWHERE)
         if self.is_expired(on=anywhere_on_earth_date(now)):
-            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
         return self.next_attempt(at=now)
 
     def check_exam(self, exam: Exam, *, attempt: str) -> None:
         """Raise Refused unless the voucher can pay for this exam (SS-1, SS-3, SS-8)."""
         if attempt == Booking.Attempt.RETAKE and exam.pk != self.exam().pk:
-            raise Refused("retake_same_exam", exam=self.exam().number)
+            raise Refused(Reason.RETAKE_SAME_EXAM, exam=self.exam().number)
         if not is_exam_eligible(exam):
-            raise Refused("exam_not_eligible", exam=exam.number)
+            raise Refused(Reason.EXAM_NOT_ELIGIBLE, exam=exam.number)
         if not exam.is_active:
-            raise Refused("exam_not_offered", exam=exam.number)
+            raise Refused(Reason.EXAM_NOT_OFFERED, exam=exam.number)
 
     def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
         """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
@@ -532,22 +532,22 @@ class Booking(models.Model):
         file can be imported twice; a different one is refused.
         """
         if self.status == self.Status.CANCELLED:
-            raise Refused("booking_cancelled")
+            raise Refused(Reason.BOOKING_CANCELLED)
         if not self.sitting.has_started(at=at):
-            raise Refused("sitting_not_started")
+            raise Refused(Reason.SITTING_NOT_STARTED)
         if self.outcome == outcome:
             return False
         if self.outcome is not None:
             # The label itself, lazy: the message is read in the reader's language.
-            raise Refused("outcome_recorded", outcome=self.Outcome(self.outcome).label)
+            raise Refused(Reason.OUTCOME_RECORDED, outcome=self.Outcome(self.outcome).label)
         return True
 
     def check_can_change(self, *, at: datetime) -> None:
         """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
         if self.status != self.Status.SCHEDULED:
-            raise Refused("not_scheduled")
+            raise Refused(Reason.NOT_SCHEDULED)
         if not self.can_be_changed(at=at):
-            raise Refused("change_cutoff_passed", cutoff_hours=change_cutoff_hours())
+            raise Refused(Reason.CHANGE_CUTOFF_PASSED, cutoff_hours=change_cutoff_hours())
 
 
 class VoucherEventQuerySet(models.QuerySet):

@@ -53,7 +53,7 @@ from tests.factories import (
 from tests.vouchers.helpers import book
 from vouchers import numbers, services
 from vouchers.admin import handover
-from vouchers.errors import Refused
+from vouchers.errors import Reason, Refused
 from vouchers.models import MAX_PACK_SIZE, Booking, ExamPack, Voucher, VoucherEvent
 from vouchers.services.results import COLUMNS
 
@@ -196,7 +196,7 @@ def managers(monkeypatch):
     def issue_pack(**kwargs):
         if kwargs["exam_count"] > LARGEST_PACK_TRIED:
             huge_counts_attempted[kwargs["exam_count"]] += 1
-            raise Refused("bad_exam_count", most=10_000)
+            raise Refused(Reason.BAD_EXAM_COUNT, most=10_000)
         return real_issue_pack(**kwargs)
 
     monkeypatch.setattr(services, "issue_pack", issue_pack)
@@ -795,7 +795,7 @@ def test_an_absurd_exam_count_is_refused_before_any_number_is_made(
 
     def issue_pack(**kwargs):
         attempted.append(kwargs["exam_count"])
-        raise Refused("bad_exam_count", most=10_000)  # never make a billion numbers in a test
+        raise Refused(Reason.BAD_EXAM_COUNT, most=10_000)  # never make a billion numbers in a test
 
     monkeypatch.setattr(services, "issue_pack", issue_pack)
     customer = CustomerFactory(account_manager=manager_a)

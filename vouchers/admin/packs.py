@@ -31,7 +31,7 @@ from core.validators import validate_within_reach
 
 from .. import services
 from ..clock import anywhere_on_earth_date
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..models import MAX_PACK_SIZE, Customer, ExamPack, Voucher
 from ..usage import with_pack_usage
 from . import handover
@@ -40,10 +40,10 @@ from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 # Where on the issue form a refusal belongs; None is the top of the form.
 REFUSAL_FIELDS = {
-    "bad_exam_count": "exam_count",
-    "expiry_in_past": "expires_on",
-    "expiry_too_far": "expires_on",
-    "negative_price": "list_price",
+    Reason.BAD_EXAM_COUNT: "exam_count",
+    Reason.EXPIRY_IN_PAST: "expires_on",
+    Reason.EXPIRY_TOO_FAR: "expires_on",
+    Reason.NEGATIVE_PRICE: "list_price",
 }
 
 
@@ -72,13 +72,13 @@ class IssuePackForm(forms.ModelForm):
     def clean_exam_count(self):
         count = self.cleaned_data["exam_count"]
         if count is not None and not 1 <= count <= MAX_PACK_SIZE:
-            raise forms.ValidationError(Refused("bad_exam_count", most=MAX_PACK_SIZE).message)
+            raise forms.ValidationError(Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE).message)
         return count
 
     def clean_list_price(self):
         price = self.cleaned_data["list_price"]
         if price is not None and price < 0:
-            raise forms.ValidationError(Refused("negative_price").message)
+            raise forms.ValidationError(Refused(Reason.NEGATIVE_PRICE).message)
         return price
 
     def clean_expires_on(self):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from exams.models import Exam, Sitting
 
 from .. import audit, locking, tasks
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
 
@@ -32,7 +32,7 @@ def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
     open_booking = next((b for b in scheduled if not b.sitting.has_started(at=now)), None)
     if open_booking is not None:
         raise Refused(
-            "one_at_a_time",
+            Reason.ONE_AT_A_TIME,
             exam=open_booking.exam.number,
             when=open_booking.sitting.local_start(),
         )
@@ -68,7 +68,7 @@ def book_sitting(
             pack = locking.for_update(mine).get()
         except ExamPack.DoesNotExist:
             if Voucher.objects.filter(pk=voucher.pk).exists():
-                raise Refused("voucher_not_yours") from None
+                raise Refused(Reason.VOUCHER_NOT_YOURS) from None
             raise Voucher.DoesNotExist(f"No voucher {voucher.pk}.") from None
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
         # Read once under the lock: the rules below ask the bookings several times.
@@ -131,7 +131,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
         ).get()
     except Voucher.DoesNotExist:
         if Booking.objects.filter(pk=booking.pk).exists():
-            raise Refused("voucher_not_yours") from None
+            raise Refused(Reason.VOUCHER_NOT_YOURS) from None
         raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
     wanted = Q(pk__in=of_booking.values("sitting_id"))
     if to_sitting is not None:
@@ -146,7 +146,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
         raise Sitting.DoesNotExist(f"No sitting {to_sitting.pk}.")
     booking = locking.for_update(of_booking.select_related("exam")).get()
     if booking.candidate_id != candidate.pk:
-        raise Refused("voucher_not_yours")
+        raise Refused(Reason.VOUCHER_NOT_YOURS)
     booking.sitting, booking.voucher = sittings[booking.sitting_id], voucher
     return booking, sittings
 
@@ -190,7 +190,7 @@ def move_booking(
         old_sitting, new_sitting = booking.sitting, sittings[sitting.pk]
         booking.check_can_change(at=now)
         if new_sitting.pk == old_sitting.pk:
-            raise Refused("same_sitting")
+            raise Refused(Reason.SAME_SITTING)
         voucher = booking.voucher
         voucher.check_sitting(new_sitting, now=now)
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import locking, tasks
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..models import Booking, Voucher, VoucherEvent
 
 
@@ -62,7 +62,7 @@ def apply_outcome(booking: Booking, outcome: str, *, recorded_by, now: datetime)
     Raises Refused when the rule says no. ``save_outcomes`` writes what changed.
     """
     if outcome not in Booking.Outcome.values:
-        raise Refused("unknown_outcome", outcome=outcome)
+        raise Refused(Reason.UNKNOWN_OUTCOME, outcome=outcome)
     outcome = Booking.Outcome(outcome)
     if not booking.check_can_record(outcome, at=now):
         return False

@@ -11,7 +11,7 @@ from core.validators import latest_date
 from exams.models import Sitting
 
 from .. import audit, locking, numbers
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..models import MAX_PACK_SIZE, Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 
@@ -54,17 +54,17 @@ def issue_pack(
         issued_at=now,
     )
     if not 1 <= exam_count <= MAX_PACK_SIZE:
-        raise Refused("bad_exam_count", most=MAX_PACK_SIZE)
+        raise Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE)
     if list_price < 0:
-        raise Refused("negative_price")
+        raise Refused(Reason.NEGATIVE_PRICE)
     if pack.is_second_shot and pack.is_combined_with_other_offer():
-        raise Refused("second_shot_combined")
+        raise Refused(Reason.SECOND_SHOT_COMBINED)
     # Stricter than using a voucher (judged anywhere on Earth): a pack is issued
     # with at least one whole day to use it, whatever the time zone.
     if expires_on <= now.date():
-        raise Refused("expiry_in_past")
+        raise Refused(Reason.EXPIRY_IN_PAST)
     if expires_on > latest_date():
-        raise Refused("expiry_too_far", latest=latest_date())
+        raise Refused(Reason.EXPIRY_TOO_FAR, latest=latest_date())
 
     plain_numbers = [numbers.generate() for _ in range(exam_count)]
     with locking.workflow():
@@ -96,7 +96,7 @@ def void_voucher(*, voucher: Voucher, actor, reason: str, now: datetime | None =
     with locking.workflow():
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
         if voucher.is_voided():
-            raise Refused("already_voided")
+            raise Refused(Reason.ALREADY_VOIDED)
         scheduled = voucher.bookings.filter(status=Booking.Status.SCHEDULED).first()
         if scheduled is not None:
             locking.for_update(Sitting.objects.filter(pk=scheduled.sitting_id)).get()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .. import audit, emails, locking, numbers
 from ..clock import anywhere_on_earth_date
-from ..errors import Refused
+from ..errors import Common, Reason, Refused
 from ..models import ExamPack, Voucher, VoucherEvent
 
 
@@ -33,7 +33,7 @@ def register_voucher(*, candidate, number: str, now: datetime | None = None) -> 
     try:
         canonical = numbers.normalize(number)
     except numbers.MalformedNumber as error:
-        raise Refused("number_malformed", reason=error.reason) from error
+        raise Refused(Reason.NUMBER_MALFORMED, reason=error.reason) from error
 
     with locking.workflow():
         voucher_id = (
@@ -42,7 +42,7 @@ def register_voucher(*, candidate, number: str, now: datetime | None = None) -> 
             .first()
         )
         if voucher_id is None:
-            raise Refused("number_unknown")
+            raise Refused(Reason.NUMBER_UNKNOWN)
         voucher = _lock_voucher(voucher_id)
         voucher.check_can_register(candidate=candidate, now=now)
         # Compare-and-set: the database itself lets only one account claim it.
@@ -50,7 +50,7 @@ def register_voucher(*, candidate, number: str, now: datetime | None = None) -> 
             registered_by=candidate, registered_at=now
         )
         if not claimed:
-            raise Refused("conflict")
+            raise Refused(Common.CONFLICT)
         voucher.registered_by, voucher.registered_at = candidate, now
         audit.record(voucher, VoucherEvent.Action.REGISTERED, actor=candidate, at=now)
         transaction.on_commit(partial(emails.send_registration_confirmation, voucher), robust=True)
@@ -84,7 +84,7 @@ def reissue_number(
             number_hash=voucher.number_hash, number_last4=voucher.number_last4
         )
         if not replaced:
-            raise Refused("conflict")
+            raise Refused(Common.CONFLICT)
         on_behalf = actor is not None and actor.pk != voucher.registered_by_id
         audit.record(
             voucher,
@@ -114,12 +114,12 @@ def resend_confirmation(*, voucher: Voucher, actor, reason: str, now=None) -> No
     with locking.workflow():
         voucher = _lock_voucher(voucher.pk)
         if voucher.registered_by_id is None:
-            raise Refused("not_registered")
+            raise Refused(Reason.NOT_REGISTERED)
         if voucher.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if voucher.is_expired(on=anywhere_on_earth_date(now)):
             # Its recovery link would only lead to a 404.
-            raise Refused("voucher_expired", expires_on=voucher.pack.expires_on)
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=voucher.pack.expires_on)
         audit.record(
             voucher, VoucherEvent.Action.CONFIRMATION_RESENT, actor=actor, at=now, reason=reason
         )

@@ -18,7 +18,7 @@ from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
 
 from .. import calendar, notices, page_cache, services
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking, Voucher, is_exam_eligible
 from ..queries import (
@@ -190,9 +190,9 @@ class ReviewBookingView(LoginRequiredMixin, View):
         except (Voucher.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
-            if refusal.code == "retake_same_exam":
+            if refusal.code == Reason.RETAKE_SAME_EXAM:
                 # A retake is of its first attempt's exam, whatever the address names.
                 return self._post_with_context(request, pk, sitting_pk)
             context = self._context(request, pk, sitting_pk)
@@ -265,7 +265,7 @@ class CancelBookingView(LoginRequiredMixin, View):
         except Booking.DoesNotExist:
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
             return render(
                 request,
@@ -319,7 +319,7 @@ class ReviewMoveView(LoginRequiredMixin, View):
         except (Booking.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
             context = {
                 "booking": _candidate_booking(request, pk),

@@ -7,7 +7,7 @@ from django.views.generic import FormView
 from accounts import ratelimit
 
 from .. import services
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..forms import RegisterVoucherForm
 
 
@@ -43,7 +43,7 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
                 candidate=self.request.user, number=form.cleaned_data["number"]
             )
         except Refused as refusal:
-            if refusal.code == "number_malformed":
+            if refusal.code == Reason.NUMBER_MALFORMED:
                 reservation.give_back()
             form.add_error("number", refusal.message)
             return self.form_invalid(form)
