@@ -286,7 +286,7 @@ class Voucher(models.Model):
             return self.Status.VOIDED
         if self.pack.candidate_id not in (None, self.registered_by_id):
             return self.Status.IN_USE_ELSEWHERE  # SS-5: another person booked with the pack
-        if latest is not None and latest.is_pending(at=at):
+        if latest is not None and latest.state(at=at) == Booking.State.PENDING:
             return self.Status.BOOKED
         if latest is not None and latest.outcome is None:
             return self.Status.AWAITING_OUTCOME
@@ -332,7 +332,7 @@ class Voucher(models.Model):
         if first is None:
             return Booking.Attempt.FIRST
         latest = retake or first
-        if latest.is_pending(at=at):
+        if latest.state(at=at) == Booking.State.PENDING:
             raise Refused(Reason.VOUCHER_BOOKED)
         if latest.outcome is None:
             raise Refused(Reason.AWAITING_OUTCOME)
@@ -410,12 +410,45 @@ class Voucher(models.Model):
         return self.pack.expires_on if self.retake_available() else None
 
 
+class BookingQuerySet(models.QuerySet):
+    def in_state(self, state: "Booking.State", *, at: datetime):
+        """The bookings in the given state at the given moment: ``Booking.state`` as a query.
+
+        The two say the same thing (``tests/vouchers/test_booking_state.py`` holds
+        them to it); nothing else reads the stored status to tell a booking still
+        to come from one that was sat.
+        """
+        scheduled = Q(status=Booking.Status.SCHEDULED)
+        if state == Booking.State.PENDING:
+            return self.filter(scheduled, sitting__starts_at__gt=at)
+        if state == Booking.State.TAKEN:
+            return self.filter(
+                Q(status=Booking.Status.TAKEN) | scheduled & Q(sitting__starts_at__lte=at)
+            )
+        return self.filter(status=Booking.Status.CANCELLED)
+
+    def unmarked(self):
+        """These bookings still stored as scheduled: every pending one, and any whose
+        sitting has started since ``Booking.mark_started_taken`` last saw it.
+
+        A superset of the pending ones that needs no join, and at most one per
+        candidate (the constraint): what SS-4's check and the marking step read.
+        It says nothing by itself about whether a booking is still to come; ask
+        ``Booking.state`` of each.
+        """
+        return self.filter(status=Booking.Status.SCHEDULED)
+
+
 class Booking(models.Model):
     """A candidate's seat at a sitting for one exam, paid by a voucher.
 
-    Scheduled until the sitting starts, then taken (an outcome is recorded
-    later), or cancelled. The constraints keep SS-1, SS-4 and SS-8 even if a
-    bug in Python let a second booking through.
+    Its ``state`` at a moment is what every rule asks (SS-4, SS-13): *pending*
+    (booked, still to come) until its sitting starts, then *taken* (an outcome
+    is recorded later), whatever happens to the voucher afterwards; or
+    *cancelled*. The stored ``status`` is the database's own key for SS-4: a
+    booking stays "scheduled" there after its sitting starts until the named
+    step ``mark_started_taken`` stores it as taken. The constraints keep SS-1,
+    SS-4 and SS-8 even if a bug in Python let a second booking through.
     """
 
     class Attempt(models.TextChoices):
@@ -423,7 +456,16 @@ class Booking(models.Model):
         RETAKE = "retake", _("Free retake")
 
     class Status(models.TextChoices):
+        """What is stored: read by the constraints and by ``state``, and nothing else."""
+
         SCHEDULED = "scheduled", _("Scheduled")
+        TAKEN = "taken", _("Taken")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class State(models.TextChoices):
+        """What the booking is at a given moment (``state``): what the rules ask."""
+
+        PENDING = "pending", _("Booked")
         TAKEN = "taken", _("Taken")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -478,6 +520,8 @@ class Booking(models.Model):
         verbose_name=_("outcome recorded by"),
     )
 
+    objects = BookingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
@@ -512,9 +556,57 @@ class Booking(models.Model):
             "sitting": self.sitting,
         }
 
-    def is_pending(self, *, at: datetime) -> bool:
-        """Return True if the booking is scheduled and its sitting has not started (SS-4)."""
-        return self.status == self.Status.SCHEDULED and not self.sitting.has_started(at=at)
+    @staticmethod
+    def check_one_at_a_time(bookings, *, at: datetime) -> None:
+        """Raise Refused if one of a candidate's bookings is still to come (SS-4).
+
+        ``bookings`` are the candidate's ``unmarked()`` ones: a booking stops
+        holding their one place as soon as its sitting starts.
+        """
+        pending = next((b for b in bookings if b.state(at=at) == Booking.State.PENDING), None)
+        if pending is not None:
+            raise Refused(
+                Reason.ONE_AT_A_TIME,
+                exam=pending.exam.number,
+                when=pending.sitting.local_start(),
+            )
+
+    @staticmethod
+    def mark_started_taken(bookings, *, at: datetime) -> int:
+        """Store as taken those of the bookings whose sitting has started; return how many.
+
+        The named step that keeps the stored status up with the state. The stored
+        status is what ``one_scheduled_booking_per_candidate`` reads, so the
+        booking workflow runs this for the candidate before it inserts a booking;
+        voiding runs it for the voucher; recording an outcome stores "taken" itself
+        (docs/decisions.md). One UPDATE, and none when nothing has started.
+        """
+        started = [
+            b.pk
+            for b in bookings
+            if b.status == Booking.Status.SCHEDULED and b.state(at=at) == Booking.State.TAKEN
+        ]
+        if not started:
+            return 0
+        for booking in bookings:
+            if booking.pk in started:
+                booking.status = Booking.Status.TAKEN
+        return Booking.objects.filter(pk__in=started).update(status=Booking.Status.TAKEN)
+
+    def state(self, *, at: datetime) -> "Booking.State":
+        """Return whether the booking is pending, taken or cancelled at the given moment.
+
+        A booking not cancelled is taken once its sitting has started, whatever
+        becomes of its voucher afterwards (SS-13); until then it holds the
+        candidate's one place (SS-4). One stored as taken (its sitting started
+        when it was marked, or an outcome was recorded) stays taken. ``in_state``
+        is the same question asked of the database.
+        """
+        if self.status == self.Status.CANCELLED:
+            return self.State.CANCELLED
+        if self.status == self.Status.TAKEN or self.sitting.has_started(at=at):
+            return self.State.TAKEN
+        return self.State.PENDING
 
     def change_deadline(self) -> datetime:
         """Return the last moment the booking can be cancelled or moved (SS-10)."""
@@ -522,7 +614,7 @@ class Booking(models.Model):
 
     def can_be_changed(self, *, at: datetime) -> bool:
         """Return True if the candidate can still cancel or move the booking (SS-10)."""
-        return self.status == self.Status.SCHEDULED and at < self.change_deadline()
+        return self.state(at=at) == self.State.PENDING and at < self.change_deadline()
 
     def check_can_record(self, outcome: str, *, at: datetime) -> bool:
         """Return True if recording the outcome changes the booking, False if it already
@@ -544,7 +636,7 @@ class Booking(models.Model):
 
     def check_can_change(self, *, at: datetime) -> None:
         """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
-        if self.status != self.Status.SCHEDULED:
+        if self.state(at=at) != self.State.PENDING:
             raise Refused(Reason.NOT_SCHEDULED)
         if not self.can_be_changed(at=at):
             raise Refused(Reason.CHANGE_CUTOFF_PASSED, cutoff_hours=change_cutoff_hours())

@@ -102,7 +102,7 @@ def _send_once(booking_id: int, what: str) -> str:
             booking = Booking.objects.select_related(
                 "candidate", "exam", "sitting__centre", "voucher__pack"
             ).get(pk=booking_id)
-            if what != "cancelled" and not booking.is_pending(at=timezone.now()):
+            if what != "cancelled" and booking.state(at=timezone.now()) != Booking.State.PENDING:
                 return OVERTAKEN
             _, first = BookingNoticeSent.objects.get_or_create(booking=booking, what=what)
             if not first:

@@ -13,31 +13,6 @@ from ..errors import Reason, Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
 
-def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
-    """SS-4: one booked exam not yet taken at a time.
-
-    A booking stops holding the candidate's one place as soon as its sitting
-    starts: such bookings are marked taken here (their outcome is recorded later).
-    One SELECT reads the candidate's scheduled bookings (one at most, by the
-    constraint); an UPDATE follows only when one of them has started.
-    """
-    scheduled = list(
-        Booking.objects.filter(candidate=candidate, status=Booking.Status.SCHEDULED)
-        .select_related("exam", "sitting__centre")
-        .order_by("pk")
-    )
-    started = [b.pk for b in scheduled if b.sitting.has_started(at=now)]
-    if started:
-        Booking.objects.filter(pk__in=started).update(status=Booking.Status.TAKEN)
-    open_booking = next((b for b in scheduled if not b.sitting.has_started(at=now)), None)
-    if open_booking is not None:
-        raise Refused(
-            Reason.ONE_AT_A_TIME,
-            exam=open_booking.exam.number,
-            when=open_booking.sitting.local_start(),
-        )
-
-
 def _take_seat(sitting: Sitting) -> None:
     Sitting.objects.filter(pk=sitting.pk).update(seats_taken=F("seats_taken") + 1)
 
@@ -79,7 +54,17 @@ def book_sitting(
         voucher.pack = pack
 
         attempt = voucher.check_can_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
-        _refuse_if_booked_elsewhere(candidate, now)
+        # SS-4, read once: the candidate's bookings not yet stored as taken (one at most).
+        unmarked = list(
+            Booking.objects.filter(candidate=candidate)
+            .unmarked()
+            .select_related("exam", "sitting__centre")
+            .order_by("pk")
+        )
+        Booking.check_one_at_a_time(unmarked, at=now)
+        # Before the insert: the constraint on the stored status would see a booking
+        # whose sitting has started as still holding the candidate's place.
+        Booking.mark_started_taken(unmarked, at=now)
 
         if pack.candidate_id is None:
             pack.candidate, pack.tied_at = candidate, now

@@ -237,7 +237,7 @@ class BookingDetailView(LoginRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"booking": booking, "why_not": why_not, "pending": booking.is_pending(at=now)},
+            {"booking": booking, "why_not": why_not, "state": booking.state(at=now)},
         )
 
 
