@@ -18,6 +18,13 @@ class Reason(BaseReason):
     """Why a voucher workflow said no: the code, then the message a person reads."""
 
     # registering a number
+    EMAIL_NOT_VERIFIED = (
+        "email_not_verified",
+        _(
+            "Please confirm your e-mail address first: the voucher's confirmation, "
+            "with the link that recovers a lost number, goes to it."
+        ),
+    )
     NUMBER_MALFORMED = "number_malformed", "%(reason)s"
     NUMBER_UNKNOWN = (
         "number_unknown",
@@ -89,6 +96,18 @@ class Reason(BaseReason):
         _(
             "This sitting is on %(sitting_date)s, after your voucher expires on %(expires_on)s. "
             "Please choose a sitting on or before %(expires_on)s."
+        ),
+    )
+    # sending a booking's details again
+    RESEND_CANCELLED = (
+        "resend_cancelled",
+        _("This booking is no longer scheduled, so there is nothing to send."),
+    )
+    RESEND_TAKEN = (
+        "resend_taken",
+        _(
+            "This sitting has started, so its booking details are not sent again: "
+            "the exam counts as taken."
         ),
     )
     # changing a booking

@@ -14,6 +14,23 @@ the constraints still stand behind them. The transaction helper and the lock
 itself are every workflow's, in ``core/workflows.py``.
 """
 
+from django.db.models import prefetch_related_objects
+
 from core.workflows import for_update, workflow
 
-__all__ = ["for_update", "workflow"]
+from .models import ExamPack, Voucher
+
+__all__ = ["for_update", "lock_voucher", "workflow"]
+
+
+def lock_voucher(voucher_id: int) -> Voucher:
+    """Lock the voucher's pack, then the voucher, and read its bookings not cancelled.
+
+    Voucher.DoesNotExist when there is none.
+    """
+    pack_id = Voucher.objects.filter(pk=voucher_id).values_list("pack_id", flat=True).get()
+    pack = for_update(ExamPack.objects.filter(pk=pack_id)).get()
+    voucher = for_update(Voucher.objects.filter(pk=voucher_id)).get()
+    voucher.pack = pack
+    prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
+    return voucher

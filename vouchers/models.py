@@ -311,20 +311,39 @@ class Voucher(models.Model):
         if self.is_expired(on=anywhere_on_earth_date(now)):
             raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
-    def check_can_reissue(self, *, expected_hash_prefix: str | None = None) -> None:
-        """Raise Refused unless the voucher may get a new number (SS-6).
-
-        ``expected_hash_prefix`` comes from a recovery link: the link is good only
-        for the number it was sent for.
-        """
+    def check_can_reissue(self) -> None:
+        """Raise Refused unless the voucher may get a new number (SS-6)."""
         if self.is_voided():
             raise Refused(Reason.VOUCHER_VOIDED)
         if self.registered_by_id is None:
             raise Refused(Reason.NOT_REGISTERED)
-        if expected_hash_prefix is not None and not self.number_hash.startswith(
-            expected_hash_prefix
-        ):
+
+    def check_can_recover(self, *, candidate, expected_hash_prefix: str, on: date) -> None:
+        """Raise Refused unless the candidate may replace the number through a recovery
+        link on the given date (SS-6).
+
+        The link is the registration e-mail's: good for the candidate who registered
+        the voucher, for the number it was sent for, until the voucher expires.
+        """
+        if self.registered_by_id != candidate.pk:
+            raise Refused(Reason.VOUCHER_NOT_YOURS)
+        self.check_can_reissue()
+        if not self.number_hash.startswith(expected_hash_prefix):
             raise Refused(Reason.NUMBER_CHANGED)
+        if self.is_expired(on=on):
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
+
+    def check_can_resend_confirmation(self, *, on: date) -> None:
+        """Raise Refused unless the registration confirmation may be sent again (SS-6).
+
+        Not once the voucher has expired: its recovery link would only lead to a 404.
+        """
+        if self.registered_by_id is None:
+            raise Refused(Reason.NOT_REGISTERED)
+        if self.is_voided():
+            raise Refused(Reason.VOUCHER_VOIDED)
+        if self.is_expired(on=on):
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
     def next_attempt(self, *, at: datetime) -> str:
         """Return which attempt the voucher pays for next, or raise Refused saying why none."""
@@ -634,6 +653,15 @@ class Booking(models.Model):
             raise Refused(Reason.OUTCOME_RECORDED, outcome=self.Outcome(self.outcome).label)
         return True
 
+    def check_can_resend(self, *, at: datetime) -> None:
+        """Raise Refused unless the booking's details may be e-mailed again: only while it
+        is still to come (SS-13: no "booked" message for a sitting that has started)."""
+        state = self.state(at=at)
+        if state == self.State.CANCELLED:
+            raise Refused(Reason.RESEND_CANCELLED)
+        if state == self.State.TAKEN:
+            raise Refused(Reason.RESEND_TAKEN)
+
     def check_can_change(self, *, at: datetime) -> None:
         """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
         if self.state(at=at) != self.State.PENDING:
@@ -668,6 +696,10 @@ class VoucherEvent(models.Model):
         NUMBER_REISSUED = "voucher.number_reissued", _("Number reissued")
         CONFIRMATION_RESENT = "voucher.confirmation_resent", _("Confirmation re-sent")
         VOIDED = "voucher.voided", _("Voided")
+        REGISTRATION_WITHDRAWN = (
+            "voucher.registration_withdrawn",
+            _("Registration withdrawn: the pack is another person's"),
+        )
 
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
@@ -822,28 +854,25 @@ class ReminderSent(models.Model):
         return self.status == self.Status.CLAIMED and self.claimed_at < at - STALE_REMINDER_CLAIM
 
 
-class BookingNoticeSent(models.Model):
-    """The record that a booking's notice (booked, moved, cancelled) went out.
+class NoticeSent(models.Model):
+    """The record that one e-mail a workflow queued went out (``vouchers/notices.py``).
 
-    Written in the transaction that sends the e-mail, so it commits only once the
-    mail server has taken the message: a task run twice (a worker killed mid-send
-    has its task put back in the queue, ``tasks.requeue_stale_tasks``) finds it and
-    sends nothing, and a send cut short leaves no record and is made again.
+    ``key`` names the e-mail: ``booking:<id>:<booked|moved|cancelled|voided>``
+    for a booking's notice, ``event:<id>`` for the e-mail an audit event causes
+    (a registration confirmed or withdrawn, a number reissued),
+    ``pack:<id>:numbers`` for a new pack's numbers. Written in the transaction
+    that sends the e-mail, so it commits only once the mail server has taken the
+    message: a task run twice (a worker killed mid-send has its task put back in
+    the queue, ``tasks.requeue_stale_tasks``) finds it and sends nothing, and a
+    send cut short leaves no record and is made again.
     """
 
-    booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="+", verbose_name=_("booking")
-    )
-    what = models.CharField(_("notice"), max_length=10)
+    key = models.CharField(_("e-mail"), max_length=100, unique=True)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("booking notice sent")
-        verbose_name_plural = _("booking notices sent")
-        constraints = [
-            # A booking is made (or moved to) once and cancelled once: one e-mail each.
-            models.UniqueConstraint(fields=["booking", "what"], name="booking_notice_once"),
-        ]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
 
     def __str__(self):
-        return f"{self.what} — {self.booking_id}"
+        return self.key

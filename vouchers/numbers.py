@@ -10,13 +10,23 @@ before the database is asked anything.
 
 Numbers are secrets, like passwords: the database keeps only an HMAC-SHA256 of
 the number under ``settings.VOUCHER_NUMBER_KEY`` and its last four symbols for
-display; nothing stored can be turned back into a usable number.
+display; nothing stored can be turned back into a usable number. The one e-mail
+that carries a new number (a reissue on a candidate's behalf) and the one that
+hands a new pack's numbers over wait in the task queue, a database table: there
+the numbers are sealed (``seal``: Fernet, AES with an HMAC) under a key derived
+from ``VOUCHER_NUMBER_KEY`` with HKDF, so a copy of the database alone opens
+nothing.
 """
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +113,24 @@ def digest(number: str) -> str:
 
 def last_four(number: str) -> str:
     return number[-GROUP:]
+
+
+def _sealing_key() -> Fernet:
+    """The key that seals numbers in the task queue, derived from ``VOUCHER_NUMBER_KEY``.
+
+    HKDF with its own label, so this key and the hashing key are never the same.
+    """
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"secondshot: numbers in the queue"
+    ).derive(settings.VOUCHER_NUMBER_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def seal(plain: list[str]) -> str:
+    """Return the numbers encrypted and authenticated, as text a task argument can hold."""
+    return _sealing_key().encrypt(json.dumps(plain).encode()).decode()
+
+
+def unseal(sealed: str) -> list[str]:
+    """Return the numbers ``seal`` sealed (cryptography.fernet.InvalidToken if tampered)."""
+    return json.loads(_sealing_key().decrypt(sealed.encode()))

@@ -1,24 +1,19 @@
-"""Booking, cancelling and moving sittings (SS-1 … SS-5, SS-8, SS-10, SS-11)."""
+"""Booking, cancelling and moving sittings, and sending a booking's details again
+(SS-1 … SS-5, SS-8, SS-10, SS-11, SS-13)."""
 
+import uuid
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
+from exams import seats
 from exams.models import Exam, Sitting
 
 from .. import audit, locking, tasks
 from ..errors import Reason, Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
-
-
-def _take_seat(sitting: Sitting) -> None:
-    Sitting.objects.filter(pk=sitting.pk).update(seats_taken=F("seats_taken") + 1)
-
-
-def _free_seat(sitting_id: int) -> None:
-    Sitting.objects.filter(pk=sitting_id).update(seats_taken=F("seats_taken") - 1)
 
 
 def book_sitting(
@@ -66,16 +61,14 @@ def book_sitting(
         # whose sitting has started as still holding the candidate's place.
         Booking.mark_started_taken(unmarked, at=now)
 
-        if pack.candidate_id is None:
+        tied_now = pack.candidate_id is None
+        if tied_now:
             pack.candidate, pack.tied_at = candidate, now
             pack.save(update_fields=["candidate", "tied_at"])
+            vouchers = list(pack.vouchers.only("pk", "registered_by_id", "voided_at"))
             # One statement for the whole pack: a pack may hold thousands of vouchers.
             audit.record_many(
-                pack.vouchers.only("pk"),
-                VoucherEvent.Action.TIED,
-                actor=candidate,
-                at=now,
-                candidate=candidate.pk,
+                vouchers, VoucherEvent.Action.TIED, actor=candidate, at=now, candidate=candidate.pk
             )
         booking = Booking.objects.create(
             voucher=voucher,
@@ -85,7 +78,7 @@ def book_sitting(
             attempt=attempt,
             booked_at=now,
         )
-        _take_seat(sitting)
+        seats.take_seat(sitting.pk)
         audit.record(
             voucher,
             VoucherEvent.Action.BOOKED,
@@ -97,7 +90,61 @@ def book_sitting(
             sitting=sitting.pk,
         )
         tasks.enqueue_booking_notice(booking.pk, "booked")
+        if tied_now:
+            _return_to_the_owner(vouchers, owner=candidate, booking=booking, now=now)
     return booking
+
+
+def _return_to_the_owner(vouchers: list[Voucher], *, owner, booking: Booking, now) -> None:
+    """SS-5: the vouchers of a pack just tied that someone else registered come back to
+    the pack's owner.
+
+    None of them was ever booked: a booking would have tied the pack to its
+    registrant. Each registration is withdrawn and the voucher registered to the
+    owner; both people are told by e-mail, and the audit trail records both, the
+    system acting on its own. Voided vouchers are left as they are.
+    """
+    others = [
+        v for v in vouchers if v.registered_by_id not in (None, owner.pk) and v.voided_at is None
+    ]
+    if not others:
+        return
+    Voucher.objects.filter(pk__in=[v.pk for v in others]).update(
+        registered_by=owner, registered_at=now
+    )
+    withdrawn = audit.record_each(
+        (
+            (v, {"candidate": v.registered_by_id, "owner": owner.pk, "booking": booking.pk})
+            for v in others
+        ),
+        VoucherEvent.Action.REGISTRATION_WITHDRAWN,
+        at=now,
+    )
+    registered = audit.record_each(
+        ((v, {"candidate": owner.pk, "returned_from": v.registered_by_id}) for v in others),
+        VoucherEvent.Action.REGISTERED,
+        at=now,
+    )
+    for event in withdrawn + registered:
+        tasks.enqueue_event_email(event)
+
+
+def resend_booking_details(*, candidate, booking: Booking, now: datetime | None = None) -> None:
+    """Send the e-mail and calendar file of a booking still to come again (say, the first
+    was lost).
+
+    Refused for a booking cancelled or whose sitting has started (SS-13: no "booked"
+    message for a sitting that has started); Booking.DoesNotExist for another
+    person's. Only the id of ``booking`` is read.
+    """
+    now = now or timezone.now()
+    with locking.workflow():
+        booking = Booking.objects.select_related("sitting").get(
+            pk=booking.pk, candidate=candidate.pk
+        )
+        booking.check_can_resend(at=now)
+        # A copy of its own: the first "booked" e-mail's record must not stop it.
+        tasks.enqueue_booking_notice(booking.pk, "booked", copy=uuid.uuid4().hex)
 
 
 def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
@@ -148,7 +195,7 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
         booking.check_can_change(at=now)
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
         booking.save(update_fields=["status", "cancelled_at"])
-        _free_seat(booking.sitting_id)
+        seats.free_seat(booking.sitting_id)
         audit.record(
             booking.voucher,
             VoucherEvent.Action.CANCELLED,
@@ -191,8 +238,8 @@ def move_booking(
         )
         booking.replaced_by = moved
         booking.save(update_fields=["replaced_by"])
-        _free_seat(old_sitting.pk)
-        _take_seat(new_sitting)
+        seats.free_seat(old_sitting.pk)
+        seats.take_seat(new_sitting.pk)
         audit.record(
             voucher,
             VoucherEvent.Action.MOVED,

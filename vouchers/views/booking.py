@@ -1,6 +1,5 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
-import logging
 import re
 from functools import partial
 
@@ -14,10 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
 
-from .. import calendar, notices, page_cache, services
+from .. import calendar, page_cache, services
 from ..errors import Reason, Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking, Voucher, is_exam_eligible
@@ -28,8 +26,6 @@ from ..queries import (
     sittings_for,
     voucher_to_book,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _candidate_booking(request, pk):
@@ -343,24 +339,19 @@ class BookingCalendarView(LoginRequiredMixin, View):
 
 
 class ResendBookingEmailView(LoginRequiredMixin, View):
-    """Send a scheduled booking's e-mail and calendar file again (say, if the first was lost)."""
+    """Send a booking's e-mail and calendar file again (say, if the first was lost)."""
 
     def post(self, request, pk):
-        booking = _candidate_booking(request, pk)
-        if booking.status != Booking.Status.SCHEDULED:
-            messages.info(
-                request, _("This booking is no longer scheduled, so there is nothing to send.")
-            )
+        try:
+            services.resend_booking_details(candidate=request.user, booking=Booking(pk=pk))
+        except Booking.DoesNotExist:
+            raise Http404 from None
+        except Refused as refusal:
+            messages.info(request, refusal.message)
         else:
-            try:
-                notices.send(booking, "booked")
-            except MAIL_ERRORS:
-                logger.exception("The e-mail of booking %s could not be sent again", booking.pk)
-                say_not_sent(request)
-            else:
-                messages.success(
-                    request,
-                    _("We have sent the details to %(email)s again.")
-                    % {"email": request.user.email},
-                )
-        return redirect("portal:booking", pk=booking.pk)
+            messages.success(
+                request,
+                _("The details are on their way to %(email)s again.")
+                % {"email": request.user.email},
+            )
+        return redirect("portal:booking", pk=pk)
