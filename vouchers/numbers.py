@@ -31,6 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import interpolate_lazy
+from core.typed import as_typed
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_LENGTH = 19
@@ -69,9 +70,10 @@ def generate() -> str:
 def normalize(text: str) -> str:
     """Return the canonical form of a number a person typed, or raise MalformedNumber.
 
-    Any case is accepted, with or without spaces and hyphens.
+    Any case is accepted, with or without spaces and hyphens, in full-width forms
+    too (``core/typed.py``).
     """
-    symbols = str(text).upper().translate(_IGNORED)
+    symbols = as_typed(str(text)).upper().translate(_IGNORED)
     if not symbols:
         raise MalformedNumber(_("Enter your voucher number."))
     if LOOK_ALIKES & set(symbols):

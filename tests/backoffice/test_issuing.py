@@ -249,3 +249,10 @@ def test_the_issue_form_suggests_a_usual_pack(manager_client):
     page = manager_client.get(reverse("admin:vouchers_exampack_add")).content.decode()
     assert 'name="exam_count" value="3"' in page
     assert "Issue the pack" in page
+
+
+def test_a_currency_typed_in_full_width_is_read_as_its_letters(manager_client, customer):
+    """Typed through a Japanese input method: ｅｕｒ is EUR."""
+    response = issue(manager_client, customer, currency="ｅｕｒ")
+    assert response.status_code == 302
+    assert ExamPack.objects.get().currency == "EUR"

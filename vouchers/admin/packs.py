@@ -27,6 +27,7 @@ from backoffice import roles
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
 from backoffice.widgets import SafeAutocompleteMixin
+from core.typed import CodeField
 from core.validators import validate_within_reach
 
 from .. import services
@@ -67,6 +68,7 @@ class IssuePackForm(forms.ModelForm):
             ),
             "currency": _("Three letters, such as USD or EUR."),
         }
+        field_classes = {"currency": CodeField}
 
     # The same bounds as ``issue_pack``, answered next to the field before it runs.
     def clean_exam_count(self):
