@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import latest_date
 from exams.models import Exam, Sitting
 
 from . import numbers
@@ -148,6 +149,23 @@ class ExamPack(models.Model):
     def is_combined_with_other_offer(self) -> bool:
         """Return True if the pack carries a discount or another promotion (SS-7)."""
         return bool(self.discount_percent) or bool(self.promotion.strip())
+
+    def check_can_be_issued(self, *, on: date) -> None:
+        """Raise Refused unless the pack may be issued on the given date (SS-7).
+
+        Issuing is stricter than using a voucher (judged anywhere on Earth): a pack
+        is issued with at least one whole day to use it, whatever the time zone.
+        """
+        if not 1 <= self.exam_count <= MAX_PACK_SIZE:
+            raise Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE)
+        if self.list_price < 0:
+            raise Refused(Reason.NEGATIVE_PRICE)
+        if self.is_second_shot and self.is_combined_with_other_offer():
+            raise Refused(Reason.SECOND_SHOT_COMBINED)
+        if self.expires_on <= on:
+            raise Refused(Reason.EXPIRY_IN_PAST)
+        if self.expires_on > latest_date(on=on):
+            raise Refused(Reason.EXPIRY_TOO_FAR, latest=latest_date(on=on))
 
     def is_tied_to_someone_else(self, candidate) -> bool:
         """Return True if another person already uses this pack (SS-5)."""
@@ -379,7 +397,7 @@ class Voucher(models.Model):
         if not sitting.has_free_seat():
             raise Refused(Reason.SITTING_FULL)
 
-    def check_can_start_booking(self, *, candidate, now: datetime) -> str:
+    def bookable_attempt(self, *, candidate, now: datetime) -> str:
         """Return the attempt the voucher would pay for next, or raise Refused (SS-1, SS-2, SS-5).
 
         The checks that need no exam or sitting: the booking pages ask this
@@ -404,13 +422,13 @@ class Voucher(models.Model):
         if not exam.is_active:
             raise Refused(Reason.EXAM_NOT_OFFERED, exam=exam.number)
 
-    def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
+    def attempt_to_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
         """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
 
         SS-4 (one booked exam at a time) is about the candidate, not the voucher:
-        ``services.booking`` checks it.
+        ``Booking.check_one_at_a_time`` answers it, with the candidate's bookings.
         """
-        attempt = self.check_can_start_booking(candidate=candidate, now=now)
+        attempt = self.bookable_attempt(candidate=candidate, now=now)
         self.check_exam(exam, attempt=attempt)
         self.check_sitting(sitting, now=now)
         return attempt
@@ -635,23 +653,26 @@ class Booking(models.Model):
         """Return True if the candidate can still cancel or move the booking (SS-10)."""
         return self.state(at=at) == self.State.PENDING and at < self.change_deadline()
 
-    def check_can_record(self, outcome: str, *, at: datetime) -> bool:
-        """Return True if recording the outcome changes the booking, False if it already
-        has it; raise Refused if it cannot have it (cancelled, not started, another one).
+    def check_can_record(self, outcome: str, *, at: datetime) -> None:
+        """Raise Refused unless the booking can have this outcome at the given moment.
 
-        An outcome is recorded once: the same one again changes nothing, so a results
-        file can be imported twice; a different one is refused.
+        Any booking whose sitting has started can, whatever became of its voucher
+        since (SS-13), unless it was cancelled. An outcome is recorded once: the same
+        one again is allowed and changes nothing (``has_outcome``), so a results file
+        can be imported twice; a different one is refused.
         """
-        if self.status == self.Status.CANCELLED:
+        state = self.state(at=at)
+        if state == self.State.CANCELLED:
             raise Refused(Reason.BOOKING_CANCELLED)
-        if not self.sitting.has_started(at=at):
+        if state == self.State.PENDING:
             raise Refused(Reason.SITTING_NOT_STARTED)
-        if self.outcome == outcome:
-            return False
-        if self.outcome is not None:
+        if self.outcome is not None and self.outcome != outcome:
             # The label itself, lazy: the message is read in the reader's language.
             raise Refused(Reason.OUTCOME_RECORDED, outcome=self.Outcome(self.outcome).label)
-        return True
+
+    def has_outcome(self, outcome: str) -> bool:
+        """Return True if this outcome is already recorded for the booking."""
+        return self.outcome == outcome
 
     def check_can_resend(self, *, at: datetime) -> None:
         """Raise Refused unless the booking's details may be e-mailed again: only while it

@@ -95,7 +95,7 @@ def test_control_without_the_lock_the_last_seat_race_reaches_the_database(
 ):
     """SS-11 control: the check constraint still refuses the oversell, but not cleanly."""
     sitting, work = last_seat_race(THREADS)
-    hold_after(monkeypatch, Voucher, "check_can_book", THREADS)
+    hold_after(monkeypatch, Voucher, "attempt_to_book", THREADS)
     outcome = codes(run_together(THREADS, work))
     print(f"\nlast seat without lock: {dict(outcome)}")
     assert outcome["ok"] == 1

@@ -33,7 +33,7 @@ from core.validators import validate_within_reach
 from .. import services
 from ..clock import anywhere_on_earth_date
 from ..errors import Reason, Refused
-from ..models import MAX_PACK_SIZE, Customer, ExamPack, Voucher
+from ..models import Customer, ExamPack, Voucher
 from ..usage import with_pack_usage
 from . import handover
 from .confirm import ask_then_apply
@@ -70,19 +70,6 @@ class IssuePackForm(forms.ModelForm):
         }
         field_classes = {"currency": CodeField}
 
-    # The same bounds as ``issue_pack``, answered next to the field before it runs.
-    def clean_exam_count(self):
-        count = self.cleaned_data["exam_count"]
-        if count is not None and not 1 <= count <= MAX_PACK_SIZE:
-            raise forms.ValidationError(Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE).message)
-        return count
-
-    def clean_list_price(self):
-        price = self.cleaned_data["list_price"]
-        if price is not None and price < 0:
-            raise forms.ValidationError(Refused(Reason.NEGATIVE_PRICE).message)
-        return price
-
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
         validate_within_reach(expires_on)
@@ -95,10 +82,9 @@ class IssuePackForm(forms.ModelForm):
         return currency
 
     def validate_constraints(self):
-        """Leave SS-7 to ``issue_pack``, which refuses with a reason a person can act on.
-
-        The database constraint stands behind the workflow, as everywhere.
-        """
+        """Leave the pack's rules (its size, its price, SS-7) to ``issue_pack``, which
+        refuses with a reason a person can act on, put next to its field
+        (``REFUSAL_FIELDS``). The database constraints stand behind the workflow."""
 
 
 def masked_link(voucher) -> str:

@@ -48,7 +48,7 @@ def book_sitting(
         ).get()
         voucher.pack = pack
 
-        attempt = voucher.check_can_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
+        attempt = voucher.attempt_to_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
         # SS-4, read once: the candidate's bookings not yet stored as taken (one at most).
         unmarked = list(
             Booking.objects.filter(candidate=candidate)

@@ -62,7 +62,8 @@ def apply_outcome(booking: Booking, outcome: str, *, recorded_by, now: datetime)
     if outcome not in Booking.Outcome.values:
         raise Refused(Reason.UNKNOWN_OUTCOME, outcome=outcome)
     outcome = Booking.Outcome(outcome)
-    if not booking.check_can_record(outcome, at=now):
+    booking.check_can_record(outcome, at=now)
+    if booking.has_outcome(outcome):
         return False
     booking.status = Booking.Status.TAKEN
     booking.outcome = outcome

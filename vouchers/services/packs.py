@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.validators import latest_date
 from exams import seats
 from exams.models import Sitting
 
 from .. import audit, locking, numbers, tasks
 from ..errors import Reason, Refused
-from ..models import MAX_PACK_SIZE, Booking, Customer, ExamPack, Voucher, VoucherEvent
+from ..models import Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 
 @dataclass(frozen=True)
@@ -53,18 +52,7 @@ def issue_pack(
         issued_by=issued_by,
         issued_at=now,
     )
-    if not 1 <= exam_count <= MAX_PACK_SIZE:
-        raise Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE)
-    if list_price < 0:
-        raise Refused(Reason.NEGATIVE_PRICE)
-    if pack.is_second_shot and pack.is_combined_with_other_offer():
-        raise Refused(Reason.SECOND_SHOT_COMBINED)
-    # Stricter than using a voucher (judged anywhere on Earth): a pack is issued
-    # with at least one whole day to use it, whatever the time zone.
-    if expires_on <= now.date():
-        raise Refused(Reason.EXPIRY_IN_PAST)
-    if expires_on > latest_date():
-        raise Refused(Reason.EXPIRY_TOO_FAR, latest=latest_date())
+    pack.check_can_be_issued(on=now.date())
 
     plain_numbers = [numbers.generate() for _ in range(exam_count)]
     with locking.workflow():

@@ -86,7 +86,7 @@ class BookView(LoginRequiredMixin, View):
             raise Http404 from None
         context = {"voucher": voucher}
         try:
-            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+            attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
         context["attempt"] = attempt
@@ -151,7 +151,7 @@ class ReviewBookingView(LoginRequiredMixin, View):
         now = timezone.now()
         sitting = _sitting(sitting_pk)
         try:
-            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+            attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return {"voucher": voucher, "sitting": sitting, "refusal": refusal.message}
         exam = _exam_for(voucher, attempt, request)
