@@ -691,6 +691,14 @@ class Booking(models.Model):
             raise Refused(Reason.CHANGE_CUTOFF_PASSED, cutoff_hours=change_cutoff_hours())
 
 
+def pending_bookings_of_exam(exam: Exam, *, at: datetime) -> int:
+    """Return how many bookings of the exam are still to come at the given moment (SS-13).
+
+    The catalogue asks this before it changes the exam (``exams/holds.py``).
+    """
+    return Booking.objects.filter(exam=exam).in_state(Booking.State.PENDING, at=at).count()
+
+
 class VoucherEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only: events cannot be changed.")

@@ -288,7 +288,7 @@ def test_seats_below_the_seats_taken_are_refused_on_the_form(exam_admin_client):
     response = change(exam_admin_client, sitting, seats="5")
 
     assert response.status_code == 200
-    assert "6 seats are already taken at this sitting" in response.content.decode()
+    assert "Seats already taken at this sitting: 6." in response.content.decode()
     sitting.refresh_from_db()
     assert sitting.seats == 10
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.workflows import Common
+from exams.errors import Reason as CatalogueReason
 from tests.factories import (
     RegisteredVoucherFactory,
     SittingFactory,
@@ -63,7 +64,7 @@ def test_a_malformed_number_is_explained_in_the_active_language():
 
 def test_every_refusal_is_worded_differently_from_english_in_every_language():
     for language in ["es", "fr", "de", "ja"]:
-        for code in [*Common, *Reason]:
+        for code in [*Common, *Reason, *CatalogueReason]:
             if code == Reason.NUMBER_MALFORMED:  # only carries the number's own reason
                 continue
             with translation.override("en"):

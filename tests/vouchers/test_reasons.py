@@ -3,6 +3,7 @@
 import pytest
 
 from core.workflows import Common, Refused
+from exams.errors import Reason as CatalogueReason
 from vouchers.errors import Reason
 
 
@@ -17,7 +18,7 @@ def test_a_mistyped_reason_fails_where_it_is_named():
 
 
 def test_every_reason_has_a_code_of_its_own():
-    codes = [reason.value for reason in [*Common, *Reason]]
+    codes = [reason.value for reason in [*Common, *Reason, *CatalogueReason]]
     assert len(codes) == len(set(codes))
 
 
