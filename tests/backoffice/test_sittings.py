@@ -294,6 +294,7 @@ def test_seats_below_the_seats_taken_are_refused_on_the_form(exam_admin_client):
 
 
 def test_a_sitting_with_bookings_cannot_move(exam_admin_client):
+    """SS-13: they booked that sitting, at that centre and time."""
     sitting = booked_sitting(seats=10, taken=1)
     later = sitting.local_start() + timedelta(hours=2)
 
