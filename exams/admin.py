@@ -53,8 +53,16 @@ class ExamAdmin(SavedThroughWorkflow, admin.ModelAdmin):
         save_exam(exam=obj)
 
 
+class TestCenterForm(forms.ModelForm):
+    class Meta:
+        model = TestCenter
+        fields = ["name", "site_id", "country", "city", "address", "time_zone"]
+        field_classes = {"site_id": CodeField, "time_zone": CodeField}
+
+
 @admin.register(TestCenter)
 class TestCenterAdmin(SavedThroughWorkflow, admin.ModelAdmin):
+    form = TestCenterForm
     refusal_fields = {Reason.BOOKED_CENTRE_KEEPS_ZONE: "time_zone"}
     list_display = ["name", "site_id", "city", "country", "time_zone"]
     list_filter = ["country"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.widgets import SafeAutocompleteSelect
+from core.typed import CodeField
 from core.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
@@ -111,7 +112,7 @@ class SittingSeriesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[0, 1, 2, 3, 4],
     )
-    local_times = forms.CharField(
+    local_times = CodeField(
         label=_("start times"),
         initial="09:00, 14:00",
         help_text=_("Local times at the centre, 24-hour clock, separated by commas."),

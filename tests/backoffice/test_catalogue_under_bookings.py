@@ -157,3 +157,12 @@ def test_a_booking_made_elsewhere_holds_the_exam_too(exam_admin_client):
     response = change_exam(exam_admin_client, exam, number="072-411")
 
     assert "(2)" in text(response)
+
+
+def test_a_centres_codes_typed_in_full_width_are_stored_in_plain_characters(exam_admin_client):
+    centre = SittingFactory().centre
+    typed = {"site_id": "ＪＰ－ＯＳＡ－０００１", "time_zone": "Ａｓｉａ／Ｔｏｋｙｏ"}
+    response = change_centre(exam_admin_client, centre, **typed)
+    assert response.status_code == 302
+    centre.refresh_from_db()
+    assert (centre.site_id, centre.time_zone) == ("JP-OSA-0001", "Asia/Tokyo")
