@@ -19,6 +19,9 @@ knows neither the workflows nor the tasks: both come to it.
   someone else, voided, numbered again): it would tell something no longer true.
 - **A new pack's numbers** for the customer's contact.
 
+A number travels sealed (``numbers.seal``) and is opened only within
+``NUMBERS_KEPT_FOR`` of its sealing: after that the e-mail is not sent.
+
 Each goes once, though its task may run twice: its record (``NoticeSent``) is
 written in the transaction that sends, and commits only once the mail server has
 taken the message. A worker that dies mid-send leaves no record, so the task put
@@ -31,6 +34,7 @@ the e-mail is not sent again.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
@@ -47,6 +51,9 @@ ALREADY_SENT = "already_sent"
 
 # The notices of a booking that end it: always sent, whatever came after.
 FINAL = {"cancelled", "voided"}
+# A number waits sealed in the queue this long at most: a task that waited longer (its
+# worker down for days) sends nothing, and the number can be had again (recovery, CSV).
+NUMBERS_KEPT_FOR = timedelta(days=3)
 
 
 class NoticeNotRecorded(Exception):
@@ -96,10 +103,10 @@ def _event_email(event_id: int, sealed_number: str | None) -> Callable[[], None]
     if event.action in (Action.REGISTERED, Action.CONFIRMATION_RESENT):
         return partial(emails.send_registration_confirmation, voucher)
     if event.action == Action.NUMBER_REISSUED and sealed_number:
-        (number,) = numbers.unseal(sealed_number)
-        if numbers.digest(number) != voucher.number_hash:
-            return None  # numbered again since: this one no longer works
-        return partial(emails.send_new_number, voucher, number)
+        unsealed = numbers.unseal(sealed_number.encode(), max_age=NUMBERS_KEPT_FOR)
+        if unsealed is None or numbers.digest(unsealed[0]) != voucher.number_hash:
+            return None  # waited too long, or numbered again since: it would mislead
+        return partial(emails.send_new_number, voucher, unsealed[0])
     raise ValueError(f"No e-mail for {event.action} (event {event_id}).")
 
 
@@ -108,7 +115,9 @@ def send_pack_numbers(*, pack_id: int, sealed_numbers: str, language: str) -> st
 
     def find():
         pack = ExamPack.objects.select_related("customer").get(pk=pack_id)
-        plain = numbers.unseal(sealed_numbers)
+        plain = numbers.unseal(sealed_numbers.encode(), max_age=NUMBERS_KEPT_FOR)
+        if plain is None:
+            return None
         return partial(_in_language, language, emails.send_pack_numbers, pack, plain)
 
     return _once(f"pack:{pack_id}:numbers", find)

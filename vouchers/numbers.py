@@ -23,8 +23,9 @@ import hashlib
 import hmac
 import json
 import secrets
+from datetime import timedelta
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -117,8 +118,9 @@ def last_four(number: str) -> str:
     return number[-GROUP:]
 
 
+
 def _sealing_key() -> Fernet:
-    """The key that seals numbers in the task queue, derived from ``VOUCHER_NUMBER_KEY``.
+    """The key that seals numbers, derived from ``VOUCHER_NUMBER_KEY`` with HKDF-SHA256.
 
     HKDF with its own label, so this key and the hashing key are never the same.
     """
@@ -128,11 +130,16 @@ def _sealing_key() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-def seal(plain: list[str]) -> str:
-    """Return the numbers encrypted and authenticated, as text a task argument can hold."""
-    return _sealing_key().encrypt(json.dumps(plain).encode()).decode()
+def seal(plain_numbers: list[str]) -> bytes:
+    """Encrypt numbers to be held for a while (``unseal`` reads them back)."""
+    return _sealing_key().encrypt(json.dumps(plain_numbers).encode())
 
 
-def unseal(sealed: str) -> list[str]:
-    """Return the numbers ``seal`` sealed (cryptography.fernet.InvalidToken if tampered)."""
-    return json.loads(_sealing_key().decrypt(sealed.encode()))
+def unseal(sealed: bytes, *, max_age: timedelta) -> list[str] | None:
+    """Return the numbers ``seal`` encrypted, or None if sealed longer than ``max_age`` ago
+    or not by us."""
+    try:
+        plain = _sealing_key().decrypt(sealed, ttl=int(max_age.total_seconds()))
+    except InvalidToken:
+        return None
+    return json.loads(plain)

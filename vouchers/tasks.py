@@ -87,7 +87,7 @@ def enqueue_event_email(event, *, number: str | None = None) -> None:
     if number is None:
         with_the_change(send_event_email, event.pk)
     else:
-        with_the_change(send_event_email, event.pk, numbers.seal([number]))
+        with_the_change(send_event_email, event.pk, numbers.seal([number]).decode())
 
 
 @task
@@ -99,7 +99,7 @@ def send_pack_numbers(pack_id: int, sealed_numbers: str, language: str) -> str:
 
 
 def enqueue_pack_numbers(pack, plain_numbers: list[str], *, language: str) -> None:
-    with_the_change(send_pack_numbers, pack.pk, numbers.seal(plain_numbers), language)
+    with_the_change(send_pack_numbers, pack.pk, numbers.seal(plain_numbers).decode(), language)
 
 
 def with_the_change(task_to_run, *args) -> None:

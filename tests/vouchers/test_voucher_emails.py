@@ -1,7 +1,9 @@
 """The e-mails of the voucher workflows go through the task queue, once each, and the one
 voucher number an e-mail carries waits there sealed, never in the clear (SS-6, SS-12)."""
 
+import time
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -103,7 +105,7 @@ def test_a_new_packs_numbers_wait_in_the_queue_sealed_and_go_once(database_queue
     assert "bons" in message.subject  # the manager's language, French
     result = notices.send_pack_numbers(
         pack_id=issued.pack.pk,
-        sealed_numbers=numbers.seal(issued.numbers),
+        sealed_numbers=numbers.seal(issued.numbers).decode(),
         language="fr",
     )
     assert result == notices.ALREADY_SENT
@@ -113,3 +115,16 @@ def test_numbers_that_are_not_the_packs_are_not_sent():
     pack = RegisteredVoucherFactory().pack
     with pytest.raises(ValueError):
         services.hand_over_by_email(pack=pack, plain_numbers=[numbers.generate()], language="en")
+
+
+def test_numbers_that_waited_in_the_queue_past_their_time_are_not_sent():
+    """A worker down for days: the numbers are not opened; the CSV or recovery gives them."""
+    pack = RegisteredVoucherFactory().pack
+    long_ago = time.time() - notices.NUMBERS_KEPT_FOR.total_seconds() - 60
+    with mock.patch("cryptography.fernet.time.time", return_value=long_ago):
+        sealed = numbers.seal([numbers.generate()]).decode()
+
+    result = notices.send_pack_numbers(pack_id=pack.pk, sealed_numbers=sealed, language="en")
+
+    assert result == notices.OVERTAKEN
+    assert mail.outbox == []
