@@ -21,7 +21,7 @@ CHECKS = {
         ) b ON b.sitting_id = s.id
         WHERE s.seats_taken <> COALESCE(b.live, 0)
     """,
-    # SS-4: one booked exam not yet taken per candidate.
+    # SS-4's constraint (one_scheduled_booking_per_candidate) on the stored status.
     "candidates with two scheduled bookings": """
         SELECT count(*) FROM (
             SELECT candidate_id FROM vouchers_booking WHERE status = 'scheduled'

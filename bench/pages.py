@@ -14,10 +14,11 @@ from django.db import connection
 
 from vouchers.models import Booking
 
+# "Still to come" as Booking.state says it: not cancelled, and its sitting not started.
 READER_SQL = """
     SELECT b.candidate_id, b.id FROM vouchers_booking b
     JOIN exams_sitting s ON s.id = b.sitting_id
-    WHERE b.status = 'scheduled' AND s.starts_at > now() + interval '2 days'
+    WHERE b.status <> 'cancelled' AND s.starts_at > now() + interval '2 days'
       AND (SELECT count(*) FROM vouchers_voucher v WHERE v.registered_by_id = b.candidate_id)
           BETWEEN 3 AND 10
       AND EXISTS (
@@ -38,8 +39,9 @@ BOOKERS_SQL = """
       AND p.expires_on > (now() + interval '120 days')::date
       AND (p.candidate_id IS NULL OR p.candidate_id = v.registered_by_id)
       AND NOT EXISTS (SELECT 1 FROM vouchers_booking b WHERE b.voucher_id = v.id)
-      AND NOT EXISTS (SELECT 1 FROM vouchers_booking b
-                      WHERE b.candidate_id = v.registered_by_id AND b.status = 'scheduled')
+      AND NOT EXISTS (SELECT 1 FROM vouchers_booking b JOIN exams_sitting s ON s.id = b.sitting_id
+                      WHERE b.candidate_id = v.registered_by_id AND b.status <> 'cancelled'
+                        AND s.starts_at > now())
     ORDER BY v.registered_by_id, v.id
     LIMIT %s
 """

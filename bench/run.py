@@ -363,16 +363,18 @@ def measure(name, load, floor, args, *, note=""):
 
 def cancel_left_over(cast, since) -> int:
     """Cancel, through the workflow, any booking the run left when it stopped mid-pair."""
+    from django.utils import timezone
+
     from vouchers import services
     from vouchers.errors import Refused
     from vouchers.models import Booking
 
     time.sleep(3)  # wrk stops with requests in flight: let gunicorn finish them
-    left = Booking.objects.filter(
-        candidate__email__in=[b.email for b in cast.bookers],
-        status=Booking.Status.SCHEDULED,
-        booked_at__gte=since,
-    ).select_related("candidate")
+    left = (
+        Booking.objects.in_state(Booking.State.PENDING, at=timezone.now())
+        .filter(candidate__email__in=[b.email for b in cast.bookers], booked_at__gte=since)
+        .select_related("candidate")
+    )
     count = 0
     for booking in left:
         try:

@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from vouchers.models import Booking, Voucher
@@ -19,8 +20,8 @@ class FloorView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             vouchers=Voucher.objects.filter(registered_by=user).count(),
-            open_bookings=Booking.objects.filter(
-                candidate=user, status=Booking.Status.SCHEDULED
-            ).count(),
+            open_bookings=Booking.objects.filter(candidate=user)
+            .in_state(Booking.State.PENDING, at=timezone.now())
+            .count(),
             **kwargs,
         )

@@ -22,8 +22,9 @@ def validate_time_zone(value):
         )
 
 
-def latest_date() -> date:
-    return timezone.now().date() + timedelta(days=365 * YEARS_AHEAD)
+def latest_date(*, on: date | None = None) -> date:
+    """Return the latest date the back office accepts, seen from ``on`` (default: today)."""
+    return (on or timezone.now().date()) + timedelta(days=365 * YEARS_AHEAD)
 
 
 def validate_within_reach(value: date):

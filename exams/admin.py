@@ -7,6 +7,7 @@ workflows: no form shows it as a field, and saving a sitting never writes it.
 
 from datetime import UTC
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -19,33 +20,59 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.paging import BoundedCountAdmin
 from backoffice.widgets import SafeAutocompleteMixin
+from backoffice.workflows import SavedThroughWorkflow
+from core.typed import CodeField
 
+from .errors import Reason
 from .forms import SittingForm, SittingSeriesForm
 from .models import Exam, Sitting, TestCenter
 from .places import forget_centre_places
-from .services import create_sitting_series
+from .services import create_sitting_series, save_centre, save_exam, save_sitting
+
+
+class ExamForm(forms.ModelForm):
+    class Meta:
+        model = Exam
+        fields = ["number", "title", "track", "is_active"]
+        field_classes = {"number": CodeField}
 
 
 @admin.register(Exam)
-class ExamAdmin(admin.ModelAdmin):
+class ExamAdmin(SavedThroughWorkflow, admin.ModelAdmin):
+    form = ExamForm
+    refusal_fields = {
+        Reason.BOOKED_EXAM_KEEPS_NUMBER: "number",
+        Reason.BOOKED_EXAM_STAYS_OFFERED: "is_active",
+    }
     list_display = ["number", "title", "track", "is_active"]
     list_filter = ["track", "is_active"]
     search_fields = ["number", "title"]
     ordering = ["number"]
 
+    def save_model(self, request, obj, form, change):
+        save_exam(exam=obj)
+
+
+class TestCenterForm(forms.ModelForm):
+    class Meta:
+        model = TestCenter
+        fields = ["name", "site_id", "country", "city", "address", "time_zone"]
+        field_classes = {"site_id": CodeField, "time_zone": CodeField}
+
 
 @admin.register(TestCenter)
-class TestCenterAdmin(admin.ModelAdmin):
+class TestCenterAdmin(SavedThroughWorkflow, admin.ModelAdmin):
+    form = TestCenterForm
+    refusal_fields = {Reason.BOOKED_CENTRE_KEEPS_ZONE: "time_zone"}
     list_display = ["name", "site_id", "city", "country", "time_zone"]
     list_filter = ["country"]
     search_fields = ["name", "site_id", "city", "country"]
     ordering = ["country", "city", "name"]
 
-    # The sitting search's countries and cities are cached (exams/places.py).
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_centre_places()
+        save_centre(centre=obj)
 
+    # The sitting search's countries and cities are cached (exams/places.py).
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         forget_centre_places()
@@ -83,8 +110,13 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sitting)
-class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
+class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmin):
     form = SittingForm
+    refusal_fields = {
+        Reason.SEATS_BELOW_TAKEN: "seats",
+        Reason.SITTING_EXISTS: "local_time",
+        Reason.BOOKED_SITTING_STAYS: None,
+    }
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]
     list_display = ["local_start_display", "centre", "seats", "seats_taken", "free_seats"]
@@ -115,12 +147,8 @@ class SittingAdmin(SafeAutocompleteMixin, BoundedCountAdmin):
         return sitting.free_seats
 
     def save_model(self, request, obj, form, change):
-        # seats_taken is the booking workflows' counter: writing back the value
-        # read with the form would undo a booking made meanwhile.
-        if change:
-            obj.save(update_fields=["centre", "starts_at", "seats"])
-        else:
-            obj.save()
+        # The workflow locks the sitting and never writes back the seats taken.
+        save_sitting(sitting=obj)
 
     # --- a series of sittings ---------------------------------------------------
 

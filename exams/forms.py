@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.widgets import SafeAutocompleteSelect
+from core.typed import CodeField
 from core.validators import validate_within_reach
 
 from .models import Sitting, TestCenter
@@ -39,10 +40,10 @@ def _clock_skips(day, at, centre) -> str:
 class SittingForm(forms.ModelForm):
     """One sitting, its start entered at the centre's local time and stored in UTC.
 
-    Seats may not drop below the seats already taken, and a sitting that
-    candidates are booked on cannot move to another centre or time: they
-    booked that one. Both are checked with the sitting's row locked, so a
-    booking arriving at the same moment cannot slip past.
+    The form reads the local time; ``services.save_sitting`` saves it, with the
+    sitting's row locked: seats never below the seats taken, a booked sitting
+    never moved, no second sitting at the same start (the admin puts a refusal
+    back on this form, ``backoffice/workflows.py``).
     """
 
     local_date = forms.DateField(
@@ -81,50 +82,7 @@ class SittingForm(forms.ModelForm):
             self.add_error("local_time", _clock_skips(day, at, centre))
             return cleaned
         self.instance.starts_at = starts_at
-        others = Sitting.objects.filter(centre=centre, starts_at=starts_at)
-        if others.exclude(pk=self.instance.pk).exists():
-            self.add_error(
-                "local_time", gettext("This centre already has a sitting starting then.")
-            )
-        if self.instance.pk:
-            self._check_against_bookings(cleaned, centre, starts_at)
         return cleaned
-
-    def _check_against_bookings(self, cleaned, centre, starts_at) -> None:
-        # The admin saves inside a transaction: the lock holds until the save.
-        seats_taken, stored_centre_id, stored_start = (
-            Sitting.objects.select_for_update()
-            .values_list("seats_taken", "centre_id", "starts_at")
-            .get(pk=self.instance.pk)
-        )
-        self.instance.seats_taken = seats_taken
-        if not seats_taken:
-            return
-        seats = cleaned.get("seats")
-        if seats is not None and seats < seats_taken:
-            self.add_error(
-                "seats",
-                ngettext(
-                    "%(taken)s seat is already taken at this sitting, so it needs at "
-                    "least %(taken)s.",
-                    "%(taken)s seats are already taken at this sitting, so it needs at "
-                    "least %(taken)s.",
-                    seats_taken,
-                )
-                % {"taken": seats_taken},
-            )
-        if (centre.pk, starts_at) != (stored_centre_id, stored_start):
-            self.add_error(
-                None,
-                ngettext(
-                    "Candidates are booked on this sitting (%(taken)s seat taken), so its "
-                    "centre and start time cannot change. Create a new sitting instead.",
-                    "Candidates are booked on this sitting (%(taken)s seats taken), so its "
-                    "centre and start time cannot change. Create a new sitting instead.",
-                    seats_taken,
-                )
-                % {"taken": seats_taken},
-            )
 
 
 class SittingSeriesForm(forms.Form):
@@ -159,7 +117,7 @@ class SittingSeriesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[0, 1, 2, 3, 4],
     )
-    local_times = forms.CharField(
+    local_times = CodeField(
         label=_("start times"),
         initial="09:00, 14:00",
         help_text=_("Local times at the centre, 24-hour clock, separated by commas."),

@@ -2,6 +2,10 @@
 
 This app knows nothing of vouchers; the Second Shot rules live in ``vouchers``.
 Every time is stored in UTC and shown in the test centre's own time zone (SS-9).
+The policies here keep the catalogue from changing under a booked sitting
+(SS-13): a sitting knows its seats taken, and an exam asks ``holds`` for its
+bookings still to come. The workflows that change the catalogue are in
+``exams/services.py``.
 """
 
 import zoneinfo
@@ -14,6 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_time_zone
+
+from . import holds
+from .errors import Reason, Refused
 
 
 class Exam(models.Model):
@@ -43,6 +50,22 @@ class Exam(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def check_can_change(self, *, number: str, is_active: bool, at: datetime) -> None:
+        """Raise Refused unless the exam may take this number and be offered or not (SS-13).
+
+        Not while candidates are booked on it for sittings still to come: a new
+        number would change what they booked, and could take it out of the offer
+        (SS-3); withdrawing it would leave them booked on an exam no longer offered.
+        """
+        if number == self.number and (is_active or not self.is_active):
+            return
+        booked = holds.bookings_still_to_come(self, at=at)
+        if not booked:
+            return
+        if number != self.number:
+            raise Refused(Reason.BOOKED_EXAM_KEEPS_NUMBER, exam=self.number, bookings=booked)
+        raise Refused(Reason.BOOKED_EXAM_STAYS_OFFERED, exam=self.number, bookings=booked)
 
 
 class TestCenter(models.Model):
@@ -77,6 +100,18 @@ class TestCenter(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def check_can_change(self, *, time_zone: str, at: datetime) -> None:
+        """Raise Refused unless the centre may take this time zone at the given moment (SS-13).
+
+        Not while candidates are booked on its sittings still to come: a sitting is
+        planned at the centre's local time, so a new zone would move every one.
+        """
+        if time_zone == self.time_zone:
+            return
+        booked = self.sittings.filter(starts_at__gt=at, seats_taken__gt=0).count()
+        if booked:
+            raise Refused(Reason.BOOKED_CENTRE_KEEPS_ZONE, sittings=booked)
 
 
 class Sitting(models.Model):
@@ -134,6 +169,17 @@ class Sitting(models.Model):
     def has_started(self, *, at: datetime) -> bool:
         """Return True if the sitting has started at the given moment."""
         return self.starts_at <= at
+
+    def check_can_change(self, *, centre: TestCenter, starts_at: datetime, seats: int) -> None:
+        """Raise Refused unless the sitting may take this centre, start and seats (SS-11, SS-13).
+
+        Never fewer seats than are taken; and a sitting candidates are booked on
+        keeps its centre and start: they booked that one.
+        """
+        if seats < self.seats_taken:
+            raise Refused(Reason.SEATS_BELOW_TAKEN, taken=self.seats_taken)
+        if self.seats_taken and (centre.pk, starts_at) != (self.centre_id, self.starts_at):
+            raise Refused(Reason.BOOKED_SITTING_STAYS, taken=self.seats_taken)
 
     def has_free_seat(self) -> bool:
         """Return True if at least one seat is still free."""

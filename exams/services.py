@@ -1,4 +1,11 @@
-"""Planning sittings at a test centre's local times (SS-9).
+"""The catalogue's workflows: saving an exam, a test centre or a sitting, and planning a
+series of sittings at a test centre's local times (SS-9, SS-11, SS-13).
+
+Each saves with the row locked and asks its policy under the lock, as the voucher
+workflows do (``core/workflows.py``), so a booking arriving at the same moment
+cannot slip past: a booking locks the sitting it takes a seat at.
+
+Planning sittings at a test centre's local times:
 
 A centre plans its day on its own clock ("09:00 and 14:00"); sittings are
 stored in UTC, so the UTC hour of a series moves when the centre's clocks
@@ -15,7 +22,67 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Sitting, TestCenter
+from core.workflows import for_update, workflow
+
+from .errors import Reason, Refused
+from .models import Exam, Sitting, TestCenter
+from .places import forget_centre_places
+
+
+def save_sitting(*, sitting: Sitting) -> Sitting:
+    """Save a new or changed sitting: its centre, start and seats (SS-11, SS-13).
+
+    ``sitting`` holds the new values (a form's instance). A changed one is locked
+    and asked ``Sitting.check_can_change`` against what is stored; a start the
+    centre already has is refused. The seats taken are the booking workflows'
+    (``exams/seats.py``): saving never writes them.
+    """
+    with workflow():
+        if sitting.pk is not None:
+            stored = for_update(Sitting.objects.filter(pk=sitting.pk)).get()
+            stored.check_can_change(
+                centre=sitting.centre, starts_at=sitting.starts_at, seats=sitting.seats
+            )
+            sitting.seats_taken = stored.seats_taken
+        same_start = Sitting.objects.filter(centre=sitting.centre, starts_at=sitting.starts_at)
+        if same_start.exclude(pk=sitting.pk).exists():
+            raise Refused(Reason.SITTING_EXISTS)
+        sitting.save()
+    return sitting
+
+
+def save_centre(*, centre: TestCenter, now: datetime | None = None) -> TestCenter:
+    """Save a new or changed test centre; its time zone stays while it has booked sittings
+    to come (SS-13). Its future sittings are locked first: a booking waits, or is seen."""
+    now = now or timezone.now()
+    with workflow():
+        if centre.pk is not None:
+            list(
+                for_update(Sitting.objects.filter(centre=centre.pk, starts_at__gt=now)).values("pk")
+            )
+            stored = for_update(TestCenter.objects.filter(pk=centre.pk)).get()
+            stored.check_can_change(time_zone=centre.time_zone, at=now)
+        centre.save()
+        # The sitting search's countries and cities (exams/places.py).
+        transaction.on_commit(forget_centre_places)
+    return centre
+
+
+def save_exam(*, exam: Exam, now: datetime | None = None) -> Exam:
+    """Save a new or changed exam; its number stays, and it stays offered, while candidates
+    are booked on it for sittings to come (SS-13).
+
+    Booking does not lock the exam's row, so a booking made in the very instant of the
+    change can slip past; exams change rarely, and only in the back office
+    (docs/decisions.md).
+    """
+    now = now or timezone.now()
+    with workflow():
+        if exam.pk is not None:
+            stored = for_update(Exam.objects.filter(pk=exam.pk)).get()
+            stored.check_can_change(number=exam.number, is_active=exam.is_active, at=now)
+        exam.save()
+    return exam
 
 
 def local_to_utc(day: date, at: time, zone) -> datetime | None:
@@ -84,7 +151,7 @@ def create_sitting_series(
     if not planned:
         return report
 
-    with transaction.atomic():
+    with workflow():
         in_range = Sitting.objects.filter(
             centre=centre, starts_at__range=(min(planned), max(planned))
         )

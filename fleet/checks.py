@@ -8,6 +8,7 @@ import json
 from collections import Counter
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from exams.models import Sitting
@@ -53,7 +54,7 @@ def seats_and_doubles() -> dict:
         .filter(n__gt=1)
     )
     scheduled = (
-        Booking.objects.filter(status=Booking.Status.SCHEDULED)
+        Booking.objects.in_state(Booking.State.PENDING, at=timezone.now())
         .values("candidate")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)

@@ -24,11 +24,22 @@ def record(voucher, action, *, actor=None, at=None, **details) -> VoucherEvent:
 
 
 def record_many(vouchers, action, *, actor=None, at=None, **details) -> list[VoucherEvent]:
-    """Record the same change to many vouchers in one statement (a pack tied at once)."""
+    """Record the same change to many vouchers in one statement (a pack issued or tied)."""
+    return record_each(((voucher, details) for voucher in vouchers), action, actor=actor, at=at)
+
+
+def record_each(changes, action, *, actor=None, at=None) -> list[VoucherEvent]:
+    """Record one change per (voucher, details) pair in one statement (a results file)."""
     extra = {"at": at} if at is not None else {}
     return VoucherEvent.objects.bulk_create(
-        VoucherEvent(voucher=voucher, action=action, actor=actor, details=details, **extra)
-        for voucher in vouchers
+        VoucherEvent(
+            **({"voucher_id": voucher} if isinstance(voucher, int) else {"voucher": voucher}),
+            action=action,
+            actor=actor,
+            details=details,
+            **extra,
+        )
+        for voucher, details in changes
     )
 
 

@@ -1,6 +1,8 @@
-"""E-mails about vouchers, which workflows send once they commit (``transaction.on_commit``).
-The booking notices are in ``notices.py`` and the reminders in ``reminders/``: both go
-through a task (``tasks.py``).
+"""What each e-mail about a voucher or a booking says, in its reader's language.
+
+Workflows never call these: they queue a task with their change (``tasks.py``),
+and the task sends through ``notices.py``, once. The reminders are in
+``reminders/``.
 
 Each e-mail names the voucher's expiry date. The new number after a reissue on
 a candidate's behalf goes only to the candidate, never to the staff member.
@@ -12,13 +14,55 @@ the language the account manager is using the back office in when they send it
 """
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.i18n import interpolate_lazy
 from core.mail import absolute_url, send_templated
 
-from . import numbers
+from . import calendar, numbers
+from .models import change_cutoff_hours
 from .tokens import make_recovery_token
+
+_BOOKING_SUBJECTS = {
+    "booked": _("Booked: exam %(exam)s on %(when)s"),
+    "moved": _("Moved: exam %(exam)s is now on %(when)s"),
+    "cancelled": _("Cancelled: exam %(exam)s on %(when)s"),
+    "voided": _("Cancelled: exam %(exam)s on %(when)s"),
+}
+
+
+def send_booking_notice(booking, what: str) -> None:
+    """E-mail the candidate that the booking was ``booked``, ``moved`` (to it),
+    ``cancelled``, or cancelled because its voucher was ``voided``, with the booking
+    as a calendar file (a cancellation removes the event from their calendar)."""
+    local = booking.sitting.local_start()
+    subject = interpolate_lazy(
+        _BOOKING_SUBJECTS[what],
+        exam=booking.exam.number,
+        when=lambda: f"{date_format(local, 'SITTING_IN_TEXT_FORMAT')} {local.tzname()}",
+    )
+    with translation.override(booking.candidate.language):
+        ics = calendar.booking_ics(booking, cancelled=what in ("cancelled", "voided"))
+    send_templated(
+        to=booking.candidate.email,
+        language=booking.candidate.language,
+        subject=subject,
+        template="vouchers/email/booking_notice",
+        context={
+            "what": what,
+            "booking": booking,
+            "local_start": local,
+            "centre": booking.sitting.centre,
+            "pack": booking.voucher.pack,
+            "booking_url": absolute_url(reverse("portal:booking", kwargs={"pk": booking.pk})),
+            "dashboard_url": absolute_url(reverse("portal:dashboard")),
+            "change_cutoff_hours": change_cutoff_hours(),
+        },
+        attachments=[(f"exam-{booking.exam.number}.ics", ics, "text/calendar")],
+    )
 
 
 def recovery_url(voucher) -> str:
@@ -59,6 +103,22 @@ def send_new_number(voucher, number: str) -> None:
     )
 
 
+def send_registration_withdrawn(voucher, candidate) -> None:
+    """Tell a candidate a voucher they registered is no longer on their account: another
+    person booked with its pack, which is now theirs alone (SS-5)."""
+    send_templated(
+        to=candidate.email,
+        language=candidate.language,
+        subject=_("A Second Shot voucher is no longer on your account"),
+        template="vouchers/email/registration_withdrawn",
+        context={
+            "candidate": candidate,
+            "voucher": voucher,
+            "dashboard_url": absolute_url(reverse("portal:dashboard")),
+        },
+    )
+
+
 def send_pack_numbers(pack, plain_numbers: list[str]) -> None:
     """E-mail a new pack's numbers to the customer's contact, with expiry and how to register."""
     if pack.is_second_shot:
@@ -73,7 +133,7 @@ def send_pack_numbers(pack, plain_numbers: list[str]) -> None:
         )
     send_templated(
         to=pack.customer.contact_email,
-        language=None,  # the account manager's, who sends it (module docstring)
+        language=None,  # the account manager's, who sent it (module docstring)
         subject=subject % {"count": pack.exam_count},
         template="vouchers/email/pack_numbers",
         context={

@@ -4,11 +4,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.typed import CodeField
 from exams.places import centre_places
 
 
 class RegisterVoucherForm(forms.Form):
-    number = forms.CharField(
+    number = CodeField(
         label=_("Voucher number"),
         max_length=64,
         help_text=_(
@@ -22,7 +23,7 @@ class RegisterVoucherForm(forms.Form):
 
 
 class ExamSearchForm(forms.Form):
-    q = forms.CharField(
+    q = CodeField(
         label=_("Exam number or title"),
         required=False,
         max_length=100,

@@ -1,38 +1,36 @@
-"""How the workflows lock what they make scarcer.
+"""How the voucher workflows lock what they make scarcer.
 
 Every workflow locks rows in this one order, so two workflows never wait for
 each other in a circle:
 
     candidate (user) → pack → voucher → sitting(s), by id → booking
 
-Each workflow re-checks its rule after taking the locks. On SQLite, where
-``select_for_update`` does nothing, transactions begin IMMEDIATE (see settings)
-and the database constraints are the last line; on PostgreSQL the row locks
-turn races into orderly waits, and the constraints still stand behind them.
+The catalogue's workflows (``exams/services.py``) lock a sitting, a centre or an
+exam alone, so they keep the order too. Each workflow re-checks its rule after
+taking the locks. On SQLite, where ``select_for_update`` does nothing,
+transactions begin IMMEDIATE (see settings) and the database constraints are
+the last line; on PostgreSQL the row locks turn races into orderly waits, and
+the constraints still stand behind them. The transaction helper and the lock
+itself are every workflow's, in ``core/workflows.py``.
 """
 
-from contextlib import contextmanager
+from django.db.models import prefetch_related_objects
 
-from django.db import IntegrityError, transaction
+from core.workflows import for_update, workflow
 
-from .errors import Refused
+from .models import ExamPack, Voucher
 
-
-def for_update(queryset):
-    """Return the queryset locking its own rows (not joined ones) until the transaction ends."""
-    return queryset.select_for_update(of=("self",))
+__all__ = ["for_update", "lock_voucher", "workflow"]
 
 
-@contextmanager
-def workflow():
-    """Run a workflow as one transaction.
+def lock_voucher(voucher_id: int) -> Voucher:
+    """Lock the voucher's pack, then the voucher, and read its bookings not cancelled.
 
-    A constraint violation here means another request changed the same rows
-    between our check and our write, which the locks should have prevented; the
-    person is told to try again and nothing is written.
+    Voucher.DoesNotExist when there is none.
     """
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError as error:
-        raise Refused("conflict") from error
+    pack_id = Voucher.objects.filter(pk=voucher_id).values_list("pack_id", flat=True).get()
+    pack = for_update(ExamPack.objects.filter(pk=pack_id)).get()
+    voucher = for_update(Voucher.objects.filter(pk=voucher_id)).get()
+    voucher.pack = pack
+    prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
+    return voucher

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import latest_date
 from exams.models import Exam, Sitting
 
 from . import numbers
 from .clock import anywhere_on_earth_date
-from .errors import Refused
+from .errors import Reason, Refused
 
 # A pack is a few exams (3 is usual); the bound keeps a typo from issuing millions.
 MAX_PACK_SIZE = 10_000
@@ -148,6 +149,23 @@ class ExamPack(models.Model):
     def is_combined_with_other_offer(self) -> bool:
         """Return True if the pack carries a discount or another promotion (SS-7)."""
         return bool(self.discount_percent) or bool(self.promotion.strip())
+
+    def check_can_be_issued(self, *, on: date) -> None:
+        """Raise Refused unless the pack may be issued on the given date (SS-7).
+
+        Issuing is stricter than using a voucher (judged anywhere on Earth): a pack
+        is issued with at least one whole day to use it, whatever the time zone.
+        """
+        if not 1 <= self.exam_count <= MAX_PACK_SIZE:
+            raise Refused(Reason.BAD_EXAM_COUNT, most=MAX_PACK_SIZE)
+        if self.list_price < 0:
+            raise Refused(Reason.NEGATIVE_PRICE)
+        if self.is_second_shot and self.is_combined_with_other_offer():
+            raise Refused(Reason.SECOND_SHOT_COMBINED)
+        if self.expires_on <= on:
+            raise Refused(Reason.EXPIRY_IN_PAST)
+        if self.expires_on > latest_date(on=on):
+            raise Refused(Reason.EXPIRY_TOO_FAR, latest=latest_date(on=on))
 
     def is_tied_to_someone_else(self, candidate) -> bool:
         """Return True if another person already uses this pack (SS-5)."""
@@ -286,7 +304,7 @@ class Voucher(models.Model):
             return self.Status.VOIDED
         if self.pack.candidate_id not in (None, self.registered_by_id):
             return self.Status.IN_USE_ELSEWHERE  # SS-5: another person booked with the pack
-        if latest is not None and latest.is_pending(at=at):
+        if latest is not None and latest.state(at=at) == Booking.State.PENDING:
             return self.Status.BOOKED
         if latest is not None and latest.outcome is None:
             return self.Status.AWAITING_OUTCOME
@@ -301,30 +319,49 @@ class Voucher(models.Model):
     def check_can_register(self, *, candidate, now: datetime) -> None:
         """Raise Refused unless the candidate may register this voucher now (SS-2, SS-5)."""
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.registered_by_id == candidate.pk:
-            raise Refused("already_registered")
+            raise Refused(Reason.ALREADY_REGISTERED)
         if self.registered_by_id is not None:
-            raise Refused("voucher_used" if self.is_used_up() else "registered_elsewhere")
+            raise Refused(Reason.VOUCHER_USED if self.is_used_up() else Reason.REGISTERED_ELSEWHERE)
         if self.pack.is_tied_to_someone_else(candidate):
-            raise Refused("pack_tied_elsewhere")
+            raise Refused(Reason.PACK_TIED_ELSEWHERE)
         if self.is_expired(on=anywhere_on_earth_date(now)):
-            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
-    def check_can_reissue(self, *, expected_hash_prefix: str | None = None) -> None:
-        """Raise Refused unless the voucher may get a new number (SS-6).
-
-        ``expected_hash_prefix`` comes from a recovery link: the link is good only
-        for the number it was sent for.
-        """
+    def check_can_reissue(self) -> None:
+        """Raise Refused unless the voucher may get a new number (SS-6)."""
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.registered_by_id is None:
-            raise Refused("not_registered")
-        if expected_hash_prefix is not None and not self.number_hash.startswith(
-            expected_hash_prefix
-        ):
-            raise Refused("number_changed")
+            raise Refused(Reason.NOT_REGISTERED)
+
+    def check_can_recover(self, *, candidate, expected_hash_prefix: str, on: date) -> None:
+        """Raise Refused unless the candidate may replace the number through a recovery
+        link on the given date (SS-6).
+
+        The link is the registration e-mail's: good for the candidate who registered
+        the voucher, for the number it was sent for, until the voucher expires.
+        """
+        if self.registered_by_id != candidate.pk:
+            raise Refused(Reason.VOUCHER_NOT_YOURS)
+        self.check_can_reissue()
+        if not self.number_hash.startswith(expected_hash_prefix):
+            raise Refused(Reason.NUMBER_CHANGED)
+        if self.is_expired(on=on):
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
+
+    def check_can_resend_confirmation(self, *, on: date) -> None:
+        """Raise Refused unless the registration confirmation may be sent again (SS-6).
+
+        Not once the voucher has expired: its recovery link would only lead to a 404.
+        """
+        if self.registered_by_id is None:
+            raise Refused(Reason.NOT_REGISTERED)
+        if self.is_voided():
+            raise Refused(Reason.VOUCHER_VOIDED)
+        if self.is_expired(on=on):
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
     def next_attempt(self, *, at: datetime) -> str:
         """Return which attempt the voucher pays for next, or raise Refused saying why none."""
@@ -332,16 +369,16 @@ class Voucher(models.Model):
         if first is None:
             return Booking.Attempt.FIRST
         latest = retake or first
-        if latest.is_pending(at=at):
-            raise Refused("voucher_booked")
+        if latest.state(at=at) == Booking.State.PENDING:
+            raise Refused(Reason.VOUCHER_BOOKED)
         if latest.outcome is None:
-            raise Refused("awaiting_outcome")
+            raise Refused(Reason.AWAITING_OUTCOME)
         if latest.outcome == Booking.Outcome.PASSED:
-            raise Refused("voucher_passed", exam=latest.exam.number)
+            raise Refused(Reason.VOUCHER_PASSED, exam=latest.exam.number)
         if retake is not None:
-            raise Refused("retake_used")
+            raise Refused(Reason.RETAKE_USED)
         if not self.pack.is_second_shot:
-            raise Refused("no_retake_plain_pack")
+            raise Refused(Reason.NO_RETAKE_PLAIN_PACK)
         return Booking.Attempt.RETAKE
 
     def check_sitting(self, sitting: Sitting, *, now: datetime) -> None:
@@ -350,48 +387,48 @@ class Voucher(models.Model):
         Expiry is judged by the sitting's local date at its test centre.
         """
         if sitting.has_started(at=now):
-            raise Refused("sitting_past")
+            raise Refused(Reason.SITTING_PAST)
         if sitting.local_date() > self.pack.expires_on:
             raise Refused(
-                "sitting_after_expiry",
+                Reason.SITTING_AFTER_EXPIRY,
                 sitting_date=sitting.local_date(),
                 expires_on=self.pack.expires_on,
             )
         if not sitting.has_free_seat():
-            raise Refused("sitting_full")
+            raise Refused(Reason.SITTING_FULL)
 
-    def check_can_start_booking(self, *, candidate, now: datetime) -> str:
+    def bookable_attempt(self, *, candidate, now: datetime) -> str:
         """Return the attempt the voucher would pay for next, or raise Refused (SS-1, SS-2, SS-5).
 
         The checks that need no exam or sitting: the booking pages ask this
         before offering any choice.
         """
         if self.registered_by_id != candidate.pk:
-            raise Refused("voucher_not_yours")
+            raise Refused(Reason.VOUCHER_NOT_YOURS)
         if self.is_voided():
-            raise Refused("voucher_voided")
+            raise Refused(Reason.VOUCHER_VOIDED)
         if self.pack.is_tied_to_someone_else(candidate):
-            raise Refused("pack_tied_elsewhere")
+            raise Refused(Reason.PACK_TIED_ELSEWHERE)
         if self.is_expired(on=anywhere_on_earth_date(now)):
-            raise Refused("voucher_expired", expires_on=self.pack.expires_on)
+            raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
         return self.next_attempt(at=now)
 
     def check_exam(self, exam: Exam, *, attempt: str) -> None:
         """Raise Refused unless the voucher can pay for this exam (SS-1, SS-3, SS-8)."""
         if attempt == Booking.Attempt.RETAKE and exam.pk != self.exam().pk:
-            raise Refused("retake_same_exam", exam=self.exam().number)
+            raise Refused(Reason.RETAKE_SAME_EXAM, exam=self.exam().number)
         if not is_exam_eligible(exam):
-            raise Refused("exam_not_eligible", exam=exam.number)
+            raise Refused(Reason.EXAM_NOT_ELIGIBLE, exam=exam.number)
         if not exam.is_active:
-            raise Refused("exam_not_offered", exam=exam.number)
+            raise Refused(Reason.EXAM_NOT_OFFERED, exam=exam.number)
 
-    def check_can_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
+    def attempt_to_book(self, *, candidate, exam: Exam, sitting: Sitting, now: datetime) -> str:
         """Return the attempt a booking would be, or raise Refused (SS-1 … SS-5, SS-8, SS-11).
 
         SS-4 (one booked exam at a time) is about the candidate, not the voucher:
-        ``services.booking`` checks it.
+        ``Booking.check_one_at_a_time`` answers it, with the candidate's bookings.
         """
-        attempt = self.check_can_start_booking(candidate=candidate, now=now)
+        attempt = self.bookable_attempt(candidate=candidate, now=now)
         self.check_exam(exam, attempt=attempt)
         self.check_sitting(sitting, now=now)
         return attempt
@@ -410,12 +447,45 @@ class Voucher(models.Model):
         return self.pack.expires_on if self.retake_available() else None
 
 
+class BookingQuerySet(models.QuerySet):
+    def in_state(self, state: "Booking.State", *, at: datetime):
+        """The bookings in the given state at the given moment: ``Booking.state`` as a query.
+
+        The two say the same thing (``tests/vouchers/test_booking_state.py`` holds
+        them to it); nothing else reads the stored status to tell a booking still
+        to come from one that was sat.
+        """
+        scheduled = Q(status=Booking.Status.SCHEDULED)
+        if state == Booking.State.PENDING:
+            return self.filter(scheduled, sitting__starts_at__gt=at)
+        if state == Booking.State.TAKEN:
+            return self.filter(
+                Q(status=Booking.Status.TAKEN) | scheduled & Q(sitting__starts_at__lte=at)
+            )
+        return self.filter(status=Booking.Status.CANCELLED)
+
+    def unmarked(self):
+        """These bookings still stored as scheduled: every pending one, and any whose
+        sitting has started since ``Booking.mark_started_taken`` last saw it.
+
+        A superset of the pending ones that needs no join, and at most one per
+        candidate (the constraint): what SS-4's check and the marking step read.
+        It says nothing by itself about whether a booking is still to come; ask
+        ``Booking.state`` of each.
+        """
+        return self.filter(status=Booking.Status.SCHEDULED)
+
+
 class Booking(models.Model):
     """A candidate's seat at a sitting for one exam, paid by a voucher.
 
-    Scheduled until the sitting starts, then taken (an outcome is recorded
-    later), or cancelled. The constraints keep SS-1, SS-4 and SS-8 even if a
-    bug in Python let a second booking through.
+    Its ``state`` at a moment is what every rule asks (SS-4, SS-13): *pending*
+    (booked, still to come) until its sitting starts, then *taken* (an outcome
+    is recorded later), whatever happens to the voucher afterwards; or
+    *cancelled*. The stored ``status`` is the database's own key for SS-4: a
+    booking stays "scheduled" there after its sitting starts until the named
+    step ``mark_started_taken`` stores it as taken. The constraints keep SS-1,
+    SS-4 and SS-8 even if a bug in Python let a second booking through.
     """
 
     class Attempt(models.TextChoices):
@@ -423,7 +493,16 @@ class Booking(models.Model):
         RETAKE = "retake", _("Free retake")
 
     class Status(models.TextChoices):
+        """What is stored: read by the constraints and by ``state``, and nothing else."""
+
         SCHEDULED = "scheduled", _("Scheduled")
+        TAKEN = "taken", _("Taken")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class State(models.TextChoices):
+        """What the booking is at a given moment (``state``): what the rules ask."""
+
+        PENDING = "pending", _("Booked")
         TAKEN = "taken", _("Taken")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -478,6 +557,8 @@ class Booking(models.Model):
         verbose_name=_("outcome recorded by"),
     )
 
+    objects = BookingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
@@ -512,9 +593,57 @@ class Booking(models.Model):
             "sitting": self.sitting,
         }
 
-    def is_pending(self, *, at: datetime) -> bool:
-        """Return True if the booking is scheduled and its sitting has not started (SS-4)."""
-        return self.status == self.Status.SCHEDULED and not self.sitting.has_started(at=at)
+    @staticmethod
+    def check_one_at_a_time(bookings, *, at: datetime) -> None:
+        """Raise Refused if one of a candidate's bookings is still to come (SS-4).
+
+        ``bookings`` are the candidate's ``unmarked()`` ones: a booking stops
+        holding their one place as soon as its sitting starts.
+        """
+        pending = next((b for b in bookings if b.state(at=at) == Booking.State.PENDING), None)
+        if pending is not None:
+            raise Refused(
+                Reason.ONE_AT_A_TIME,
+                exam=pending.exam.number,
+                when=pending.sitting.local_start(),
+            )
+
+    @staticmethod
+    def mark_started_taken(bookings, *, at: datetime) -> int:
+        """Store as taken those of the bookings whose sitting has started; return how many.
+
+        The named step that keeps the stored status up with the state. The stored
+        status is what ``one_scheduled_booking_per_candidate`` reads, so the
+        booking workflow runs this for the candidate before it inserts a booking;
+        voiding runs it for the voucher; recording an outcome stores "taken" itself
+        (docs/decisions.md). One UPDATE, and none when nothing has started.
+        """
+        started = [
+            b.pk
+            for b in bookings
+            if b.status == Booking.Status.SCHEDULED and b.state(at=at) == Booking.State.TAKEN
+        ]
+        if not started:
+            return 0
+        for booking in bookings:
+            if booking.pk in started:
+                booking.status = Booking.Status.TAKEN
+        return Booking.objects.filter(pk__in=started).update(status=Booking.Status.TAKEN)
+
+    def state(self, *, at: datetime) -> "Booking.State":
+        """Return whether the booking is pending, taken or cancelled at the given moment.
+
+        A booking not cancelled is taken once its sitting has started, whatever
+        becomes of its voucher afterwards (SS-13); until then it holds the
+        candidate's one place (SS-4). One stored as taken (its sitting started
+        when it was marked, or an outcome was recorded) stays taken. ``in_state``
+        is the same question asked of the database.
+        """
+        if self.status == self.Status.CANCELLED:
+            return self.State.CANCELLED
+        if self.status == self.Status.TAKEN or self.sitting.has_started(at=at):
+            return self.State.TAKEN
+        return self.State.PENDING
 
     def change_deadline(self) -> datetime:
         """Return the last moment the booking can be cancelled or moved (SS-10)."""
@@ -522,32 +651,52 @@ class Booking(models.Model):
 
     def can_be_changed(self, *, at: datetime) -> bool:
         """Return True if the candidate can still cancel or move the booking (SS-10)."""
-        return self.status == self.Status.SCHEDULED and at < self.change_deadline()
+        return self.state(at=at) == self.State.PENDING and at < self.change_deadline()
 
-    def check_can_record(self, outcome: str, *, at: datetime) -> bool:
-        """Return True if recording the outcome changes the booking, False if it already
-        has it; raise Refused if it cannot have it (cancelled, not started, another one).
+    def check_can_record(self, outcome: str, *, at: datetime) -> None:
+        """Raise Refused unless the booking can have this outcome at the given moment.
 
-        An outcome is recorded once: the same one again changes nothing, so a results
-        file can be imported twice; a different one is refused.
+        Any booking whose sitting has started can, whatever became of its voucher
+        since (SS-13), unless it was cancelled. An outcome is recorded once: the same
+        one again is allowed and changes nothing (``has_outcome``), so a results file
+        can be imported twice; a different one is refused.
         """
-        if self.status == self.Status.CANCELLED:
-            raise Refused("booking_cancelled")
-        if not self.sitting.has_started(at=at):
-            raise Refused("sitting_not_started")
-        if self.outcome == outcome:
-            return False
-        if self.outcome is not None:
+        state = self.state(at=at)
+        if state == self.State.CANCELLED:
+            raise Refused(Reason.BOOKING_CANCELLED)
+        if state == self.State.PENDING:
+            raise Refused(Reason.SITTING_NOT_STARTED)
+        if self.outcome is not None and self.outcome != outcome:
             # The label itself, lazy: the message is read in the reader's language.
-            raise Refused("outcome_recorded", outcome=self.Outcome(self.outcome).label)
-        return True
+            raise Refused(Reason.OUTCOME_RECORDED, outcome=self.Outcome(self.outcome).label)
+
+    def has_outcome(self, outcome: str) -> bool:
+        """Return True if this outcome is already recorded for the booking."""
+        return self.outcome == outcome
+
+    def check_can_resend(self, *, at: datetime) -> None:
+        """Raise Refused unless the booking's details may be e-mailed again: only while it
+        is still to come (SS-13: no "booked" message for a sitting that has started)."""
+        state = self.state(at=at)
+        if state == self.State.CANCELLED:
+            raise Refused(Reason.RESEND_CANCELLED)
+        if state == self.State.TAKEN:
+            raise Refused(Reason.RESEND_TAKEN)
 
     def check_can_change(self, *, at: datetime) -> None:
         """Raise Refused unless the booking can be cancelled or moved now (SS-10)."""
-        if self.status != self.Status.SCHEDULED:
-            raise Refused("not_scheduled")
+        if self.state(at=at) != self.State.PENDING:
+            raise Refused(Reason.NOT_SCHEDULED)
         if not self.can_be_changed(at=at):
-            raise Refused("change_cutoff_passed", cutoff_hours=change_cutoff_hours())
+            raise Refused(Reason.CHANGE_CUTOFF_PASSED, cutoff_hours=change_cutoff_hours())
+
+
+def pending_bookings_of_exam(exam: Exam, *, at: datetime) -> int:
+    """Return how many bookings of the exam are still to come at the given moment (SS-13).
+
+    The catalogue asks this before it changes the exam (``exams/holds.py``).
+    """
+    return Booking.objects.filter(exam=exam).in_state(Booking.State.PENDING, at=at).count()
 
 
 class VoucherEventQuerySet(models.QuerySet):
@@ -576,6 +725,10 @@ class VoucherEvent(models.Model):
         NUMBER_REISSUED = "voucher.number_reissued", _("Number reissued")
         CONFIRMATION_RESENT = "voucher.confirmation_resent", _("Confirmation re-sent")
         VOIDED = "voucher.voided", _("Voided")
+        REGISTRATION_WITHDRAWN = (
+            "voucher.registration_withdrawn",
+            _("Registration withdrawn: the pack is another person's"),
+        )
 
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
@@ -730,28 +883,25 @@ class ReminderSent(models.Model):
         return self.status == self.Status.CLAIMED and self.claimed_at < at - STALE_REMINDER_CLAIM
 
 
-class BookingNoticeSent(models.Model):
-    """The record that a booking's notice (booked, moved, cancelled) went out.
+class NoticeSent(models.Model):
+    """The record that one e-mail a workflow queued went out (``vouchers/notices.py``).
 
-    Written in the transaction that sends the e-mail, so it commits only once the
-    mail server has taken the message: a task run twice (a worker killed mid-send
-    has its task put back in the queue, ``tasks.requeue_stale_tasks``) finds it and
-    sends nothing, and a send cut short leaves no record and is made again.
+    ``key`` names the e-mail: ``booking:<id>:<booked|moved|cancelled|voided>``
+    for a booking's notice, ``event:<id>`` for the e-mail an audit event causes
+    (a registration confirmed or withdrawn, a number reissued),
+    ``pack:<id>:numbers`` for a new pack's numbers. Written in the transaction
+    that sends the e-mail, so it commits only once the mail server has taken the
+    message: a task run twice (a worker killed mid-send has its task put back in
+    the queue, ``tasks.requeue_stale_tasks``) finds it and sends nothing, and a
+    send cut short leaves no record and is made again.
     """
 
-    booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="+", verbose_name=_("booking")
-    )
-    what = models.CharField(_("notice"), max_length=10)
+    key = models.CharField(_("e-mail"), max_length=100, unique=True)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("booking notice sent")
-        verbose_name_plural = _("booking notices sent")
-        constraints = [
-            # A booking is made (or moved to) once and cancelled once: one e-mail each.
-            models.UniqueConstraint(fields=["booking", "what"], name="booking_notice_once"),
-        ]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
 
     def __str__(self):
-        return f"{self.what} — {self.booking_id}"
+        return self.key

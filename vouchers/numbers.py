@@ -11,9 +11,12 @@ before the database is asked anything.
 Numbers are secrets, like passwords: the database keeps only an HMAC-SHA256 of
 the number under ``settings.VOUCHER_NUMBER_KEY`` and its last four symbols for
 display; nothing stored can be turned back into a usable number. The few held in
-the clear for a moment (a new pack's, until they are handed over) are kept
-``seal``-ed: encrypted with a key derived from ``VOUCHER_NUMBER_KEY``, which lives in
-the environment, never in the database or the cache.
+the clear for a while are kept ``seal``-ed: a new pack's numbers until they are
+handed over (in the shared cache), and the numbers an e-mail task carries while it
+waits in the task queue (a database table): a pack's hand-over by e-mail, a number
+reissued on a candidate's behalf. They are encrypted with a key derived from
+``VOUCHER_NUMBER_KEY``, which lives in the environment, never in the database or the
+cache, so a copy of either alone opens nothing.
 """
 
 import base64
@@ -31,6 +34,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import interpolate_lazy
+from core.typed import as_typed
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_LENGTH = 19
@@ -69,9 +73,10 @@ def generate() -> str:
 def normalize(text: str) -> str:
     """Return the canonical form of a number a person typed, or raise MalformedNumber.
 
-    Any case is accepted, with or without spaces and hyphens.
+    Any case is accepted, with or without spaces and hyphens, in full-width forms
+    too (``core/typed.py``).
     """
-    symbols = str(text).upper().translate(_IGNORED)
+    symbols = as_typed(str(text)).upper().translate(_IGNORED)
     if not symbols:
         raise MalformedNumber(_("Enter your voucher number."))
     if LOOK_ALIKES & set(symbols):
@@ -132,7 +137,7 @@ def _sealer(key: str) -> Fernet:
         algorithm=hashes.SHA256(),
         length=32,
         salt=None,
-        info=b"secondshot: voucher numbers held for their hand-over",
+        info=b"secondshot: voucher numbers held for a while",
     ).derive(key.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
 

@@ -62,7 +62,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from .clock import ANYWHERE_ON_EARTH
-from .models import Customer, ExamPack, Voucher
+from .models import Booking, Customer, ExamPack, Voucher
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def next_change(cards, now: datetime) -> datetime:
     moments = [now + MAX_AGE, midnight.replace(tzinfo=ANYWHERE_ON_EARTH)]
     for card in cards:
         for booking in card["attempts"]:
-            if booking.sitting.starts_at > now:
+            # A booking still to come is taken the moment its sitting starts (SS-13).
+            if booking.state(at=now) == Booking.State.PENDING:
                 moments.append(booking.sitting.starts_at)
     return min(moments)
 

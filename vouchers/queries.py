@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_
 
 from exams.models import Exam, Sitting
 
-from .errors import Refused
+from .errors import Reason, Refused
 from .models import ELIGIBLE_EXAM_PREFIXES, Booking, Voucher, is_exam_eligible
 
 SITTINGS_SHOWN = 20
@@ -105,5 +105,5 @@ def explain_ineligible(query: str) -> str | None:
     """Return SS-3's reason when the search names an exam the offer does not cover."""
     number = query.strip()
     if re.fullmatch(r"\d{3}-\d{3}", number) and not is_exam_eligible(Exam(number=number)):
-        return Refused("exam_not_eligible", exam=number).message
+        return Refused(Reason.EXAM_NOT_ELIGIBLE, exam=number).message
     return None

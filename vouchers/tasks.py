@@ -1,11 +1,12 @@
-"""Background tasks (``django.tasks``): the reminder and booking e-mails.
+"""Background tasks (``django.tasks``): every e-mail a workflow causes, and the reminders.
 
 ``settings.TASKS`` runs them at once in the enqueuing process by default, or
 queues them in the database for ``manage.py db_worker`` (``TASKS_BACKEND=db``).
 Arguments are plain JSON values, as a database queue stores them. The tasks are
-thin: what they send is decided in ``reminders`` and ``notices``. Their names are
-the paths a database queue stores (``vouchers.tasks.send_reminder``): renaming one
-would orphan the tasks already waiting.
+thin: what they send is decided in ``reminders`` and ``notices``. Workflows queue
+them with their change (``with_the_change``, through the ``enqueue_*`` helpers) and
+never send. Their names are the paths a database queue stores
+(``vouchers.tasks.send_reminder``): renaming one would orphan the tasks already waiting.
 """
 
 from datetime import datetime
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from . import notices, reminders
+from . import notices, numbers, reminders
 
 
 @task
@@ -55,32 +56,64 @@ def enqueue_due_reminders(*, now: datetime | None = None) -> list[reminders.Remi
 
 
 def enqueue_retake_reminder(voucher_id: int, *, now: datetime) -> None:
-    """Enqueue the reminder that a free retake is open: called once a result is committed."""
-    enqueue_reminder(reminders.Reminder(voucher_id, reminders.Occasion.RETAKE_OPEN), now=now)
+    """Queue the reminder that a free retake is open, with the result that opens it."""
+    reminder = reminders.Reminder(voucher_id, reminders.Occasion.RETAKE_OPEN)
+    with_the_change(send_reminder, reminder.voucher_id, reminder.occasion, None, now.isoformat())
 
 
 @task
-def send_booking_notice(booking_id: int, what: str) -> str:
+def send_booking_notice(booking_id: int, what: str, copy: str | None = None) -> str:
     """Tell the candidate a booking was made, moved or cancelled (``what``); see
     ``notices.send_unless_overtaken`` for what a notice that waited in the queue sends."""
-    return notices.send_unless_overtaken(booking_id=booking_id, what=what)
+    return notices.send_unless_overtaken(booking_id=booking_id, what=what, copy=copy)
 
 
-def enqueue_booking_notice(booking_id: int, what: str) -> None:
-    """Queue the booking's notice with the workflow's change: a rolled-back change sends
-    nothing, and a mail server that fails loses no booking (the candidate can have it
-    sent again).
+def enqueue_booking_notice(booking_id: int, what: str, *, copy: str | None = None) -> None:
+    """Queue the booking's notice with the workflow's change (``with_the_change``)."""
+    if copy is None:
+        with_the_change(send_booking_notice, booking_id, what)
+    else:
+        with_the_change(send_booking_notice, booking_id, what, copy)
+
+
+@task
+def send_event_email(event_id: int, sealed_number: str | None = None) -> str:
+    """Send the e-mail an audit event causes (``notices.send_event_email``)."""
+    return notices.send_event_email(event_id=event_id, sealed_number=sealed_number)
+
+
+def enqueue_event_email(event, *, number: str | None = None) -> None:
+    """Queue the e-mail the audit event causes; a new number travels sealed."""
+    if number is None:
+        with_the_change(send_event_email, event.pk)
+    else:
+        with_the_change(send_event_email, event.pk, numbers.seal([number]).decode())
+
+
+@task
+def send_pack_numbers(pack_id: int, sealed_numbers: str, language: str) -> str:
+    """E-mail a new pack's numbers to its customer's contact (``notices.send_pack_numbers``)."""
+    return notices.send_pack_numbers(
+        pack_id=pack_id, sealed_numbers=sealed_numbers, language=language
+    )
+
+
+def enqueue_pack_numbers(pack, plain_numbers: list[str], *, language: str) -> None:
+    with_the_change(send_pack_numbers, pack.pk, numbers.seal(plain_numbers).decode(), language)
+
+
+def with_the_change(task_to_run, *args) -> None:
+    """Queue the task with the workflow's change: a rolled-back change sends nothing,
+    and a mail server that fails loses no change (the e-mail can be sent again).
 
     In the database queue the task's row is written in the workflow's transaction, so
     it commits with the change: a server that stops just after the commit loses no
     e-mail. A task run at once (the immediate backend) waits for the commit.
     """
     if queued_in_the_database():
-        send_booking_notice.enqueue(booking_id, what)
+        task_to_run.enqueue(*args)
     else:
-        transaction.on_commit(
-            partial(send_booking_notice.enqueue, booking_id, what), robust=True
-        )
+        transaction.on_commit(partial(task_to_run.enqueue, *args), robust=True)
 
 
 def queued_in_the_database() -> bool:
@@ -98,8 +131,8 @@ def requeue_stale_tasks(*, worker_id: str | None = None, started_before: datetim
     is starting (again), so anything it was running it runs no longer; ``started_before``
     catches a worker that never came back, long after any task here would have ended.
 
-    Every task here may safely run twice: a reminder's claim and a booking notice's
-    record (``BookingNoticeSent``) keep each e-mail to one.
+    Every task here may safely run twice: a reminder's claim and an e-mail's record
+    (``NoticeSent``) keep each e-mail to one.
     """
     running = DBTaskResult.objects.running()
     if started_before is not None:

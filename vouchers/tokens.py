@@ -24,7 +24,3 @@ def read_recovery_token(token: str) -> tuple[int, str] | None:
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
-
-def token_matches(voucher, hash_prefix: str) -> bool:
-    """Return True if the token was made for the voucher's current number."""
-    return voucher.number_hash[:_HASH_PREFIX] == hash_prefix

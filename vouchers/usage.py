@@ -24,7 +24,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 
 from .models import Booking, Customer, ExamPack, Voucher
 
-LIVE = [Booking.Status.SCHEDULED, Booking.Status.TAKEN]
+# Booked, whether still to come or taken: every stored status but cancelled.
+LIVE = [status for status in Booking.Status if status != Booking.Status.CANCELLED]
 EXPIRING_WITHIN = timedelta(days=30)
 
 

@@ -7,21 +7,24 @@ from exams.places import centre_places
 from tests.factories import TestCenterFactory
 
 
-def test_a_centre_opened_in_the_back_office_is_offered_at_once(exam_admin_client):
+def test_a_centre_opened_in_the_back_office_is_offered_at_once(
+    exam_admin_client, django_capture_on_commit_callbacks
+):
     TestCenterFactory(country="Japan", city="Tokyo")
     assert centre_places() == {"Japan": ["Tokyo"]}  # now cached
 
-    response = exam_admin_client.post(
-        reverse("admin:exams_testcenter_add"),
-        {
-            "name": "Osaka Umeda Testing",
-            "site_id": "JP-OSA-0001",
-            "country": "Japan",
-            "city": "Osaka",
-            "address": "",
-            "time_zone": "Asia/Tokyo",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = exam_admin_client.post(
+            reverse("admin:exams_testcenter_add"),
+            {
+                "name": "Osaka Umeda Testing",
+                "site_id": "JP-OSA-0001",
+                "country": "Japan",
+                "city": "Osaka",
+                "address": "",
+                "time_zone": "Asia/Tokyo",
+            },
+        )
 
     assert response.status_code == 302, response.content[:2000]
     assert centre_places() == {"Japan": ["Osaka", "Tokyo"]}

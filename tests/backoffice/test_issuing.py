@@ -177,13 +177,19 @@ def test_the_csv_cannot_be_fetched_with_a_link(manager_client, issued):
     assert manager_client.post(numbers_url(pack, "csv")).status_code == 200
 
 
-def test_the_numbers_are_e_mailed_once_to_the_customers_contact(manager_client, issued):
+def test_the_numbers_are_e_mailed_once_to_the_customers_contact(
+    manager_client, issued, django_capture_on_commit_callbacks
+):
     _, pack = issued
     shown = shown_numbers(manager_client.get(numbers_url(pack)))
 
-    response = manager_client.post(numbers_url(pack, "email"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(numbers_url(pack, "email"), follow=True)
 
-    assert "E-mailed the 3 voucher numbers to training@contoso.test" in response.content.decode()
+    assert (
+        "The 3 voucher numbers are on their way to training@contoso.test by e-mail."
+        in response.content.decode()
+    )
     assert not shown_numbers(response)
     [message] = mail.outbox
     assert message.to == ["training@contoso.test"]
@@ -260,3 +266,10 @@ def test_the_issue_form_suggests_a_usual_pack(manager_client):
     page = manager_client.get(reverse("admin:vouchers_exampack_add")).content.decode()
     assert 'name="exam_count" value="3"' in page
     assert "Issue the pack" in page
+
+
+def test_a_currency_typed_in_full_width_is_read_as_its_letters(manager_client, customer):
+    """Typed through a Japanese input method: ｅｕｒ is EUR."""
+    response = issue(manager_client, customer, currency="ｅｕｒ")
+    assert response.status_code == 302
+    assert ExamPack.objects.get().currency == "EUR"

@@ -118,3 +118,21 @@ def test_a_booking_is_found_by_its_number_or_candidate(exam_admin_client, taken)
     for term in (str(taken.pk), taken.candidate.email, "070-483"):
         response = exam_admin_client.get(url, {"q": term})
         assert list(response.context["cl"].result_list) == [taken], term
+
+
+def test_the_booking_list_shows_a_started_booking_as_taken_and_filters_by_state(
+    exam_admin_client, taken, candidate_booking
+):
+    """SS-13: the list reads the state at this moment, not the stored status."""
+    assert taken.status == Booking.Status.SCHEDULED  # stored: not yet marked taken
+
+    response = exam_admin_client.get(reverse(CHANGELIST))
+    rows = {b.pk: b for b in response.context["cl"].result_list}
+    admin = response.context["cl"].model_admin
+    assert admin.state(rows[taken.pk]) == "Taken"
+    assert admin.state(rows[candidate_booking.pk]) == "Booked"
+
+    pending = exam_admin_client.get(reverse(CHANGELIST), {"state": "pending"})
+    assert list(pending.context["cl"].result_list) == [candidate_booking]
+    sat = exam_admin_client.get(reverse(CHANGELIST), {"state": "taken"})
+    assert list(sat.context["cl"].result_list) == [taken]

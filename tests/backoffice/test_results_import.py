@@ -254,3 +254,18 @@ def test_only_who_records_outcomes_may_import(support_client, manager_client):
     url = reverse("admin:vouchers_booking_import_results")
     assert support_client.get(url).status_code == 403
     assert manager_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("reference", ["²", "١٢", "１２"])
+def test_a_booking_reference_in_other_digits_is_refused_in_words(bookings, exam_admin, reference):
+    """SS-12: only ASCII digits are a booking number; the row is explained, never misread.
+
+    Before, "²" showed Python's own error and "١٢" was read as booking 12.
+    """
+    report = run(results_file(row(bookings[0], "passed", booking_reference=reference)), exam_admin)
+
+    assert not report.is_applied()
+    ((line, message),) = [(e.line, e.message) for e in report.errors]
+    assert line == 2
+    assert message == f"booking_reference “{reference}” is not a booking number."
+    assert outcomes(bookings) == [None, None, None]

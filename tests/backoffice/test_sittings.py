@@ -320,12 +320,13 @@ def test_seats_below_the_seats_taken_are_refused_on_the_form(exam_admin_client):
     response = change(exam_admin_client, sitting, seats="5")
 
     assert response.status_code == 200
-    assert "6 seats are already taken at this sitting" in response.content.decode()
+    assert "Seats already taken at this sitting: 6." in response.content.decode()
     sitting.refresh_from_db()
     assert sitting.seats == 10
 
 
 def test_a_sitting_with_bookings_cannot_move(exam_admin_client):
+    """SS-13: they booked that sitting, at that centre and time."""
     sitting = booked_sitting(seats=10, taken=1)
     later = sitting.local_start() + timedelta(hours=2)
 

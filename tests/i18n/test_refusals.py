@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.workflows import Common
+from exams.errors import Reason as CatalogueReason
 from tests.factories import (
     RegisteredVoucherFactory,
     SittingFactory,
@@ -19,7 +21,7 @@ from tests.factories import (
 )
 from tests.portal.pages import field_error, text
 from vouchers import numbers
-from vouchers.errors import MESSAGES, Refused
+from vouchers.errors import Reason, Refused
 from vouchers.templatetags.sittings import centre_time, your_time
 
 EXPIRED = {
@@ -34,7 +36,7 @@ EXPIRED = {
 @pytest.mark.parametrize("language", list(EXPIRED))
 def test_an_expired_voucher_is_refused_in_the_active_language(language):
     with translation.override(language):
-        refusal = Refused("voucher_expired", expires_on=date(2027, 3, 14))
+        refusal = Refused(Reason.VOUCHER_EXPIRED, expires_on=date(2027, 3, 14))
         assert refusal.message == EXPIRED[language]
         assert str(refusal) == EXPIRED[language]
 
@@ -42,7 +44,7 @@ def test_an_expired_voucher_is_refused_in_the_active_language(language):
 def test_a_refusal_is_worded_when_read_not_when_raised():
     """Raised while English is active, read by someone reading French: French."""
     with translation.override("en"):
-        refusal = Refused("sitting_full")
+        refusal = Refused(Reason.SITTING_FULL)
     with translation.override("fr"):
         assert (
             refusal.message == "Cette session d'examen est complète. Veuillez en choisir une autre."
@@ -55,20 +57,20 @@ def test_a_malformed_number_is_explained_in_the_active_language():
         numbers.normalize("ABC")
     with translation.override("de"):
         assert str(caught.value.reason).startswith("Eine Gutscheinnummer hat 20 Buchstaben")
-    refusal = Refused("number_malformed", reason=caught.value.reason)
+    refusal = Refused(Reason.NUMBER_MALFORMED, reason=caught.value.reason)
     with translation.override("es"):
         assert refusal.message.startswith("Un número de vale tiene 20 letras y cifras")
 
 
 def test_every_refusal_is_worded_differently_from_english_in_every_language():
     for language in ["es", "fr", "de", "ja"]:
-        for code, message in MESSAGES.items():
-            if code == "number_malformed":  # only carries the number's own reason
+        for code in [*Common, *Reason, *CatalogueReason]:
+            if code == Reason.NUMBER_MALFORMED:  # only carries the number's own reason
                 continue
             with translation.override("en"):
-                english = str(message)
+                english = str(code.label)
             with translation.override(language):
-                assert str(message) != english, (language, code)
+                assert str(code.label) != english, (language, code)
 
 
 @pytest.mark.django_db
@@ -120,7 +122,7 @@ def test_a_sittings_time_is_written_the_active_languages_way(language, shown):
 )
 def test_the_largest_pack_is_written_with_the_languages_thousands(language, shown):
     with translation.override(language):
-        assert Refused("bad_exam_count", most=10_000).message == shown
+        assert Refused(Reason.BAD_EXAM_COUNT, most=10_000).message == shown
 
 
 @pytest.mark.django_db

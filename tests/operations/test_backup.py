@@ -18,7 +18,13 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import CustomerFactory, ExamFactory, SittingFactory, StaffFactory, UserFactory
+from tests.factories import (
+    CandidateFactory,
+    CustomerFactory,
+    ExamFactory,
+    SittingFactory,
+    StaffFactory,
+)
 from vouchers import numbers
 from vouchers.services import (
     book_sitting,
@@ -65,7 +71,7 @@ def populate() -> dict:
     ahead = SittingFactory(starts_at=now + timedelta(days=9), seats=4)
     issued = {}
     for n in range(3):
-        candidate = UserFactory()
+        candidate = CandidateFactory()
         pack = issue_pack(
             customer=CustomerFactory(account_manager=manager),
             exam_count=3,

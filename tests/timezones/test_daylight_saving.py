@@ -25,7 +25,7 @@ from tests.factories import (
     local_datetime,
 )
 from tests.portal.pages import ics_of
-from vouchers import calendar, notices
+from vouchers import calendar, emails
 from vouchers.reminders import send_once
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_the_booking_email_names_the_local_time_with_that_days_abbreviation(
     """SS-9: and the candidate's own time, computed for that instant."""
     booking = booking_at(time_zone, day, candidate_zone="Asia/Tokyo")
 
-    notices.send(booking, "booked")
+    emails.send_booking_notice(booking, "booked")
 
     (message,) = mailoutbox
     assert f"{local_text} (local time at the centre, {time_zone})" in message.body
@@ -153,7 +153,7 @@ def test_the_calendar_file_places_the_exam_at_the_right_instant_with_the_right_o
     mailoutbox, time_zone, day, abbreviation, offset, utc_start, local_text, tokyo_text
 ):
     """SS-9: local time with TZID, and a VTIMEZONE that maps it to the right UTC instant."""
-    notices.send(booking_at(time_zone, day), "booked")
+    emails.send_booking_notice(booking_at(time_zone, day), "booked")
     ics = ics_of(mailoutbox[0])
 
     assert f"DTSTART;TZID={time_zone}:{day:%Y%m%d}T090000\r\n" in ics

@@ -20,7 +20,7 @@ from tests.factories import (
     local_datetime,
 )
 from tests.portal.pages import book, text
-from vouchers import notices
+from vouchers import emails
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_booking_email_gives_the_candidates_own_time_too(candidate, berlin, ma
         sitting=sitting,
     )
 
-    notices.send(booking, "booked")
+    emails.send_booking_notice(booking, "booked")
 
     (message,) = mailoutbox
     assert "Tuesday 12 January 2027, 09:00 CET (local time at the centre" in message.body

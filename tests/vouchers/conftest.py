@@ -1,21 +1,21 @@
-"""Fixtures for the workflows: candidates who have not confirmed their address (the
-workflows do not ask), an exam administrator, and a sitting at any centre."""
+"""Fixtures for the workflows: candidates who have confirmed their address (registering a
+voucher asks), an exam administrator, and a sitting at any centre."""
 
 from datetime import timedelta
 
 import pytest
 
-from tests.factories import SittingFactory, StaffFactory, UserFactory
+from tests.factories import CandidateFactory, SittingFactory, StaffFactory
 
 
 @pytest.fixture
 def candidate(db):
-    return UserFactory()
+    return CandidateFactory()
 
 
 @pytest.fixture
 def other_candidate(db):
-    return UserFactory()
+    return CandidateFactory()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from exams.models import Sitting
 from tests.factories import (
+    CandidateFactory,
     ExamFactory,
     ExamPackFactory,
     RegisteredVoucherFactory,
@@ -375,9 +376,8 @@ def test_the_first_booking_ties_the_whole_pack_to_the_candidate(candidate, exam,
     pack = ExamPackFactory(vouchers=True)
     first_voucher, second_voucher, third_voucher = Voucher.objects.filter(pack=pack)
     Voucher.objects.filter(pk=first_voucher.pk).update(registered_by=candidate, registered_at=now)
-    Voucher.objects.filter(pk=second_voucher.pk).update(
-        registered_by=UserFactory(), registered_at=now
-    )
+    earlier = UserFactory()
+    Voucher.objects.filter(pk=second_voucher.pk).update(registered_by=earlier, registered_at=now)
     pack.refresh_from_db()
     assert pack.candidate is None
 
@@ -386,11 +386,11 @@ def test_the_first_booking_ties_the_whole_pack_to_the_candidate(candidate, exam,
     pack.refresh_from_db()
     assert pack.candidate == candidate
 
-    # Someone who registered another voucher of the pack earlier cannot book with it.
-    second_voucher.refresh_from_db()
+    # Someone who registered another voucher of the pack earlier cannot book with it:
+    # it came back to the pack's owner.
     refusal(
-        "pack_tied_elsewhere",
-        candidate=second_voucher.registered_by,
+        "voucher_not_yours",
+        candidate=earlier,
         voucher=second_voucher,
         exam=exam,
         sitting=SittingFactory(starts_at=now + timedelta(days=3)),
@@ -399,7 +399,7 @@ def test_the_first_booking_ties_the_whole_pack_to_the_candidate(candidate, exam,
     # And nobody else can register the third.
     with pytest.raises(Refused) as caught:
         services.register_voucher(
-            candidate=UserFactory(), number=third_voucher_number(pack, third_voucher)
+            candidate=CandidateFactory(), number=third_voucher_number(pack, third_voucher)
         )
     assert caught.value.code == "pack_tied_elsewhere"
 

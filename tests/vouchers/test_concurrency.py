@@ -17,8 +17,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from exams import services as exam_workflows
 from exams.models import Sitting
 from tests.factories import (
+    CandidateFactory,
     ExamFactory,
     RegisteredVoucherFactory,
     SittingFactory,
@@ -29,7 +31,6 @@ from tests.threads import run_together
 from vouchers import locking, services
 from vouchers.errors import Refused
 from vouchers.models import Booking, ExamPack, Voucher
-from vouchers.services import booking as booking_workflows
 from vouchers.tokens import make_recovery_token, read_recovery_token
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -95,7 +96,7 @@ def test_control_without_the_lock_the_last_seat_race_reaches_the_database(
 ):
     """SS-11 control: the check constraint still refuses the oversell, but not cleanly."""
     sitting, work = last_seat_race(THREADS)
-    hold_after(monkeypatch, Voucher, "check_can_book", THREADS)
+    hold_after(monkeypatch, Voucher, "attempt_to_book", THREADS)
     outcome = codes(run_together(THREADS, work))
     print(f"\nlast seat without lock: {dict(outcome)}")
     assert outcome["ok"] == 1
@@ -178,7 +179,7 @@ def test_control_without_the_lock_the_double_booking_reaches_the_database(
 ):
     """SS-4 control: the partial unique constraint still refuses the second booking."""
     candidate, work = double_booking_race()
-    hold_after(monkeypatch, booking_workflows, "_refuse_if_booked_elsewhere", 2)
+    hold_after(monkeypatch, Booking, "check_one_at_a_time", 2)
     outcome = codes(run_together(2, work))
     print(f"\ndouble booking without lock: {dict(outcome)}")
     assert outcome == {"ok": 1, "conflict": 1}
@@ -190,7 +191,7 @@ def test_control_without_the_lock_the_double_booking_reaches_the_database(
 
 def registration_race():
     voucher = VoucherFactory()
-    people = [UserFactory(), UserFactory()]
+    people = [CandidateFactory(), CandidateFactory()]
     return voucher, lambda i: services.register_voucher(
         candidate=people[i], number=voucher.plain_number
     )
@@ -306,3 +307,58 @@ def test_posting_another_persons_voucher_or_booking_never_waits_on_their_rows():
             cursor.execute("RESET lock_timeout")
     assert (booked.value.code, cancelled.value.code) == ("voucher_not_yours", "voucher_not_yours")
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.SCHEDULED
+
+
+# --- SS-11 and the catalogue: a seat taken while the sitting loses seats -------------
+
+
+def seats_race():
+    """A sitting of two seats, one taken: one candidate books the last seat while an exam
+    administrator cuts the sitting to one seat."""
+    exam = ExamFactory(number="070-483")
+    sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=5), seats=2)
+    first = RegisteredVoucherFactory()
+    services.book_sitting(candidate=first.registered_by, voucher=first, exam=exam, sitting=sitting)
+    voucher = RegisteredVoucherFactory()
+
+    def work(i):
+        if i == 0:
+            return services.book_sitting(
+                candidate=voucher.registered_by, voucher=voucher, exam=exam, sitting=sitting
+            )
+        edited = Sitting.objects.get(pk=sitting.pk)
+        edited.seats = 1
+        return exam_workflows.save_sitting(sitting=edited)
+
+    return sitting, work
+
+
+def test_a_booking_and_a_seat_cut_at_once_never_leave_more_bookings_than_seats():
+    """SS-11: whichever goes first, the other is refused with its reason."""
+    sitting, work = seats_race()
+    outcome = codes(run_together(2, work))
+    print(f"\na booking and a seat cut at once: {dict(outcome)}")
+    assert outcome in ({"ok": 1, "sitting_full": 1}, {"ok": 1, "seats_below_taken": 1})
+    sitting.refresh_from_db()
+    assert sitting.seats_taken <= sitting.seats
+
+
+def test_control_without_the_lock_the_seat_cut_reaches_the_database(monkeypatch, without_locks):
+    """SS-11 control: both pass their checks; the check constraint refuses the second write."""
+    sitting, work = seats_race()
+    monkeypatch.setattr(exam_workflows, "for_update", lambda queryset: queryset)
+    checked = threading.Barrier(2)
+    for owner, name in ((Voucher, "check_sitting"), (Sitting, "check_can_change")):
+        original = getattr(owner, name)
+
+        def checked_then_wait(*args, _original=original, **kwargs):
+            result = _original(*args, **kwargs)
+            checked.wait(timeout=30)
+            return result
+
+        monkeypatch.setattr(owner, name, checked_then_wait)
+    outcome = codes(run_together(2, work))
+    print(f"\nseat cut race without lock: {dict(outcome)}")
+    assert outcome == {"ok": 1, "conflict": 1}
+    sitting.refresh_from_db()
+    assert sitting.seats_taken <= sitting.seats

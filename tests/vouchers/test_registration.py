@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from tests.factories import ExamPackFactory, UserFactory, VoucherFactory
+from tests.factories import CandidateFactory, ExamPackFactory, VoucherFactory
 from tests.vouchers.helpers import PASSED, book, sit
 from vouchers import numbers, services
 from vouchers.errors import Refused
@@ -146,7 +146,7 @@ def test_a_registration_refusal_changes_nothing(candidate, now):
 
 
 def test_an_account_can_register_vouchers_from_several_packs():
-    someone = UserFactory()
+    someone = CandidateFactory()
     for _ in range(2):
         services.register_voucher(candidate=someone, number=VoucherFactory().plain_number)
     assert Voucher.objects.filter(registered_by=someone).count() == 2

@@ -3,7 +3,7 @@ goes once.
 
 django-tasks-db leaves the task of a killed worker RUNNING for good;
 ``requeue_stale_tasks`` (run as a worker starts, and now and then) puts it back,
-and the booking notice's record (``BookingNoticeSent``) keeps a task run twice to
+and the e-mail's record (``NoticeSent``) keeps a task run twice to
 one e-mail.
 """
 
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.security.test_faults import FailingBackend
-from vouchers import notices, services, tasks
-from vouchers.models import BookingNoticeSent
+from vouchers import emails, notices, services, tasks
+from vouchers.models import NoticeSent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +69,7 @@ def test_a_worker_starting_again_gets_back_the_task_it_died_in_and_sends_it_once
     (message,) = mail.outbox
     assert message.subject.startswith("Booked: ")
     assert status(result) == "SUCCESSFUL"
-    assert BookingNoticeSent.objects.filter(booking=booking, what="booked").count() == 1
+    assert NoticeSent.objects.filter(key=f"booking:{booking.pk}:booked").count() == 1
 
 
 def test_another_workers_task_is_left_to_it(queued_notice):
@@ -123,7 +123,7 @@ def test_a_send_cut_short_leaves_no_record_so_the_notice_can_go_later(
     run_worker()
 
     assert status(result) == "FAILED"
-    assert not BookingNoticeSent.objects.exists()
+    assert not NoticeSent.objects.exists()
 
 
 def test_a_database_connection_cut_before_the_email_went_is_tried_again(queued_notice, run_worker):
@@ -142,7 +142,7 @@ def test_a_database_connection_cut_before_the_email_went_is_tried_again(queued_n
 
     assert cut["done"]
     assert len(mail.outbox) == 1
-    assert BookingNoticeSent.objects.filter(booking=booking).count() == 1
+    assert NoticeSent.objects.filter(key__startswith=f"booking:{booking.pk}:").count() == 1
 
 
 def test_a_database_connection_cut_after_the_email_went_fails_without_sending_again(
@@ -151,13 +151,13 @@ def test_a_database_connection_cut_after_the_email_went_fails_without_sending_ag
     """The commit lost after the mail server took the message: the task fails for support
     to see, and nothing sends the notice a second time."""
     booking, result = queued_notice
-    send = notices.send
+    send = emails.send_booking_notice
 
     def send_then_lose_the_connection(*args):
         send(*args)
         raise OperationalError("server closed the connection unexpectedly")
 
-    with mock.patch.object(notices, "send", send_then_lose_the_connection):
+    with mock.patch.object(emails, "send_booking_notice", send_then_lose_the_connection):
         run_worker()
 
     assert len(mail.outbox) == 1

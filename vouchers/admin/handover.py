@@ -36,14 +36,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.mail import MAIL_ERRORS
 from core.middleware import ServiceUnavailable
 
-from .. import emails, numbers
+from .. import numbers, services
 from ..services import IssuedPack
 
 SESSION_KEY = "backoffice.issued_numbers"
@@ -261,19 +260,8 @@ class HandOverViews:
         plain = numbers_for(request, pack, "email")
         if plain is None:
             return self._gone(request, pack)
-        try:
-            emails.send_pack_numbers(pack, plain)
-        except MAIL_ERRORS as error:
-            self.message_user(
-                request,
-                _(
-                    "The e-mail could not be sent (%(error)s). The numbers are still here: "
-                    "try again, or download them as CSV."
-                )
-                % {"error": error},
-                messages.ERROR,
-            )
-            return self._back_to_numbers(pack)
+        # In the manager's language, as the manager knows the customer (emails.py).
+        services.hand_over_by_email(pack=pack, plain_numbers=plain, language=get_language())
         spend(request, pack, "email")
         contact = pack.customer.contact_email
         # The history keeps one wording, whatever the manager's language.
@@ -281,8 +269,8 @@ class HandOverViews:
         self.message_user(
             request,
             ngettext(
-                "E-mailed the %(count)s voucher number to %(contact)s.",
-                "E-mailed the %(count)s voucher numbers to %(contact)s.",
+                "The %(count)s voucher number is on its way to %(contact)s by e-mail.",
+                "The %(count)s voucher numbers are on their way to %(contact)s by e-mail.",
                 len(plain),
             )
             % {"count": len(plain), "contact": contact},

@@ -10,7 +10,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -40,13 +39,25 @@ class OutcomeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
-            return queryset.filter(
-                ~Q(status=Booking.Status.CANCELLED),
-                outcome__isnull=True,
-                sitting__starts_at__lte=timezone.now(),
-            )
+            taken = queryset.in_state(Booking.State.TAKEN, at=timezone.now())
+            return taken.filter(outcome__isnull=True)
         if self.value() in Booking.Outcome.values:
             return queryset.filter(outcome=self.value())
+        return queryset
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Booked (still to come), taken or cancelled, as the rules read it now (SS-13)."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Booking.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Booking.State.values:
+            return queryset.in_state(Booking.State(self.value()), at=timezone.now())
         return queryset
 
 
@@ -100,7 +111,7 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         "exam",
         "sitting_local",
         "attempt",
-        "status",
+        "state",
         "outcome",
         "booked_at",
         "cancelled_at",
@@ -115,7 +126,7 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         "exam",
         "sitting_local",
         "attempt",
-        "status",
+        "state",
         "outcome",
     ]
     list_select_related = ["candidate", "exam", "sitting__centre"]
@@ -123,7 +134,7 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     # read every booking, and so did a date hierarchy's DISTINCT.
     list_filter = [
         OutcomeFilter,
-        "status",
+        StateFilter,
         "attempt",
         ("sitting__starts_at", SittingDayFilter),
         "sitting__centre__country",
@@ -168,6 +179,10 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
+
+    @admin.display(description=_("state"))
+    def state(self, booking):
+        return booking.state(at=timezone.now()).label
 
     @admin.display(description=_("voucher"))
     def voucher_number(self, booking):

@@ -27,12 +27,13 @@ from backoffice import roles
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
 from backoffice.widgets import SafeAutocompleteMixin
+from core.typed import CodeField
 from core.validators import validate_within_reach
 
 from .. import services
 from ..clock import anywhere_on_earth_date
-from ..errors import Refused
-from ..models import MAX_PACK_SIZE, Customer, ExamPack, Voucher
+from ..errors import Reason, Refused
+from ..models import Customer, ExamPack, Voucher
 from ..usage import with_pack_usage
 from . import handover
 from .confirm import ask_then_apply
@@ -40,10 +41,10 @@ from .scoping import CustomerScopedAdmin, ReadOnlyInline
 
 # Where on the issue form a refusal belongs; None is the top of the form.
 REFUSAL_FIELDS = {
-    "bad_exam_count": "exam_count",
-    "expiry_in_past": "expires_on",
-    "expiry_too_far": "expires_on",
-    "negative_price": "list_price",
+    Reason.BAD_EXAM_COUNT: "exam_count",
+    Reason.EXPIRY_IN_PAST: "expires_on",
+    Reason.EXPIRY_TOO_FAR: "expires_on",
+    Reason.NEGATIVE_PRICE: "list_price",
 }
 
 
@@ -67,19 +68,7 @@ class IssuePackForm(forms.ModelForm):
             ),
             "currency": _("Three letters, such as USD or EUR."),
         }
-
-    # The same bounds as ``issue_pack``, answered next to the field before it runs.
-    def clean_exam_count(self):
-        count = self.cleaned_data["exam_count"]
-        if count is not None and not 1 <= count <= MAX_PACK_SIZE:
-            raise forms.ValidationError(Refused("bad_exam_count", most=MAX_PACK_SIZE).message)
-        return count
-
-    def clean_list_price(self):
-        price = self.cleaned_data["list_price"]
-        if price is not None and price < 0:
-            raise forms.ValidationError(Refused("negative_price").message)
-        return price
+        field_classes = {"currency": CodeField}
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
@@ -93,10 +82,9 @@ class IssuePackForm(forms.ModelForm):
         return currency
 
     def validate_constraints(self):
-        """Leave SS-7 to ``issue_pack``, which refuses with a reason a person can act on.
-
-        The database constraint stands behind the workflow, as everywhere.
-        """
+        """Leave the pack's rules (its size, its price, SS-7) to ``issue_pack``, which
+        refuses with a reason a person can act on, put next to its field
+        (``REFUSAL_FIELDS``). The database constraints stand behind the workflow."""
 
 
 def masked_link(voucher) -> str:

@@ -59,7 +59,7 @@ def sitting_at_centre(booking) -> str:
 class BookingInline(ReadOnlyInline):
     model = Booking
     fk_name = "voucher"
-    fields = ["attempt", "exam", "sitting_local", "status", "outcome", "booked_at"]
+    fields = ["attempt", "exam", "sitting_local", "state", "outcome", "booked_at"]
     readonly_fields = fields
     ordering = ["booked_at", "pk"]
     verbose_name_plural = _("bookings")
@@ -70,6 +70,10 @@ class BookingInline(ReadOnlyInline):
     @admin.display(description=_("sitting (centre's local time)"))
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
+
+    @admin.display(description=_("state"))
+    def state(self, booking):
+        return booking.state(at=timezone.now()).label
 
 
 class AuditTrailInline(ReadOnlyInline):

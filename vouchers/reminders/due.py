@@ -136,7 +136,7 @@ def is_sitting_reminder_due(booking: Booking, *, now: datetime) -> bool:
     sitting = booking.sitting
     if not _wants_reminders(booking.candidate) or booking.voucher.is_voided():
         return False
-    if booking.status != Booking.Status.SCHEDULED or sitting.has_started(at=now):
+    if booking.state(at=now) != Booking.State.PENDING:
         return False
     day_before = sitting.local_date() - timedelta(days=1)
     booked_on = booking.booked_at.astimezone(sitting.centre.zone).date()
@@ -179,11 +179,10 @@ def _candidate_vouchers(now: datetime):
 
 
 def _candidate_bookings(now: datetime):
-    """Scheduled bookings whose sitting starts within the next few days."""
+    """Bookings still to come whose sitting starts within the next few days."""
     return (
-        Booking.objects.filter(
-            status=Booking.Status.SCHEDULED,
-            sitting__starts_at__gt=now,
+        Booking.objects.in_state(Booking.State.PENDING, at=now)
+        .filter(
             sitting__starts_at__lte=now + timedelta(days=3),
             candidate__reminders_enabled=True,
             candidate__is_active=True,

@@ -1,14 +1,15 @@
 """The Second Shot workflows: each one transaction, keyword-only, raising Refused.
 
-Issue a pack, register a voucher, book a sitting, cancel or move a booking,
-record an outcome or a whole results file, reissue a voucher number, re-send
-the confirmation, void a voucher. Views and admin actions call these and never
-re-check a rule.
+Issue a pack and hand its numbers over by e-mail, register a voucher, book a
+sitting, cancel or move a booking, send its details again, record an outcome or
+a whole results file, reissue a voucher number, re-send the confirmation, void a
+voucher. Each e-mail one of them causes is queued with its change (``tasks``).
+Views and admin actions call these and never re-check a rule, nor send an e-mail.
 """
 
-from .booking import book_sitting, cancel_booking, move_booking
+from .booking import book_sitting, cancel_booking, move_booking, resend_booking_details
 from .outcomes import record_outcome
-from .packs import IssuedPack, issue_pack, void_voucher
+from .packs import IssuedPack, hand_over_by_email, issue_pack, void_voucher
 from .registration import (
     register_voucher,
     reissue_number,
@@ -22,6 +23,7 @@ __all__ = [
     "IssuedPack",
     "book_sitting",
     "cancel_booking",
+    "hand_over_by_email",
     "import_results",
     "issue_pack",
     "move_booking",
@@ -29,6 +31,7 @@ __all__ = [
     "register_voucher",
     "reissue_number",
     "reissue_number_on_behalf",
+    "resend_booking_details",
     "resend_confirmation",
     "void_voucher",
 ]

@@ -1,49 +1,19 @@
-"""Booking, cancelling and moving sittings (SS-1 … SS-5, SS-8, SS-10, SS-11)."""
+"""Booking, cancelling and moving sittings, and sending a booking's details again
+(SS-1 … SS-5, SS-8, SS-10, SS-11, SS-13)."""
 
+import uuid
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
+from exams import seats
 from exams.models import Exam, Sitting
 
 from .. import audit, locking, tasks
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..models import Booking, ExamPack, Voucher, VoucherEvent
-
-
-def _refuse_if_booked_elsewhere(candidate, now: datetime) -> None:
-    """SS-4: one booked exam not yet taken at a time.
-
-    A booking stops holding the candidate's one place as soon as its sitting
-    starts: such bookings are marked taken here (their outcome is recorded later).
-    One SELECT reads the candidate's scheduled bookings (one at most, by the
-    constraint); an UPDATE follows only when one of them has started.
-    """
-    scheduled = list(
-        Booking.objects.filter(candidate=candidate, status=Booking.Status.SCHEDULED)
-        .select_related("exam", "sitting__centre")
-        .order_by("pk")
-    )
-    started = [b.pk for b in scheduled if b.sitting.has_started(at=now)]
-    if started:
-        Booking.objects.filter(pk__in=started).update(status=Booking.Status.TAKEN)
-    open_booking = next((b for b in scheduled if not b.sitting.has_started(at=now)), None)
-    if open_booking is not None:
-        raise Refused(
-            "one_at_a_time",
-            exam=open_booking.exam.number,
-            when=open_booking.sitting.local_start(),
-        )
-
-
-def _take_seat(sitting: Sitting) -> None:
-    Sitting.objects.filter(pk=sitting.pk).update(seats_taken=F("seats_taken") + 1)
-
-
-def _free_seat(sitting_id: int) -> None:
-    Sitting.objects.filter(pk=sitting_id).update(seats_taken=F("seats_taken") - 1)
 
 
 def book_sitting(
@@ -68,7 +38,7 @@ def book_sitting(
             pack = locking.for_update(mine).get()
         except ExamPack.DoesNotExist:
             if Voucher.objects.filter(pk=voucher.pk).exists():
-                raise Refused("voucher_not_yours") from None
+                raise Refused(Reason.VOUCHER_NOT_YOURS) from None
             raise Voucher.DoesNotExist(f"No voucher {voucher.pk}.") from None
         voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
         # Read once under the lock: the rules below ask the bookings several times.
@@ -78,19 +48,27 @@ def book_sitting(
         ).get()
         voucher.pack = pack
 
-        attempt = voucher.check_can_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
-        _refuse_if_booked_elsewhere(candidate, now)
+        attempt = voucher.attempt_to_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
+        # SS-4, read once: the candidate's bookings not yet stored as taken (one at most).
+        unmarked = list(
+            Booking.objects.filter(candidate=candidate)
+            .unmarked()
+            .select_related("exam", "sitting__centre")
+            .order_by("pk")
+        )
+        Booking.check_one_at_a_time(unmarked, at=now)
+        # Before the insert: the constraint on the stored status would see a booking
+        # whose sitting has started as still holding the candidate's place.
+        Booking.mark_started_taken(unmarked, at=now)
 
-        if pack.candidate_id is None:
+        tied_now = pack.candidate_id is None
+        if tied_now:
             pack.candidate, pack.tied_at = candidate, now
             pack.save(update_fields=["candidate", "tied_at"])
+            vouchers = list(pack.vouchers.only("pk", "registered_by_id", "voided_at"))
             # One statement for the whole pack: a pack may hold thousands of vouchers.
             audit.record_many(
-                pack.vouchers.only("pk"),
-                VoucherEvent.Action.TIED,
-                actor=candidate,
-                at=now,
-                candidate=candidate.pk,
+                vouchers, VoucherEvent.Action.TIED, actor=candidate, at=now, candidate=candidate.pk
             )
         booking = Booking.objects.create(
             voucher=voucher,
@@ -100,7 +78,7 @@ def book_sitting(
             attempt=attempt,
             booked_at=now,
         )
-        _take_seat(sitting)
+        seats.take_seat(sitting.pk)
         audit.record(
             voucher,
             VoucherEvent.Action.BOOKED,
@@ -112,7 +90,61 @@ def book_sitting(
             sitting=sitting.pk,
         )
         tasks.enqueue_booking_notice(booking.pk, "booked")
+        if tied_now:
+            _return_to_the_owner(vouchers, owner=candidate, booking=booking, now=now)
     return booking
+
+
+def _return_to_the_owner(vouchers: list[Voucher], *, owner, booking: Booking, now) -> None:
+    """SS-5: the vouchers of a pack just tied that someone else registered come back to
+    the pack's owner.
+
+    None of them was ever booked: a booking would have tied the pack to its
+    registrant. Each registration is withdrawn and the voucher registered to the
+    owner; both people are told by e-mail, and the audit trail records both, the
+    system acting on its own. Voided vouchers are left as they are.
+    """
+    others = [
+        v for v in vouchers if v.registered_by_id not in (None, owner.pk) and v.voided_at is None
+    ]
+    if not others:
+        return
+    Voucher.objects.filter(pk__in=[v.pk for v in others]).update(
+        registered_by=owner, registered_at=now
+    )
+    withdrawn = audit.record_each(
+        (
+            (v, {"candidate": v.registered_by_id, "owner": owner.pk, "booking": booking.pk})
+            for v in others
+        ),
+        VoucherEvent.Action.REGISTRATION_WITHDRAWN,
+        at=now,
+    )
+    registered = audit.record_each(
+        ((v, {"candidate": owner.pk, "returned_from": v.registered_by_id}) for v in others),
+        VoucherEvent.Action.REGISTERED,
+        at=now,
+    )
+    for event in withdrawn + registered:
+        tasks.enqueue_event_email(event)
+
+
+def resend_booking_details(*, candidate, booking: Booking, now: datetime | None = None) -> None:
+    """Send the e-mail and calendar file of a booking still to come again (say, the first
+    was lost).
+
+    Refused for a booking cancelled or whose sitting has started (SS-13: no "booked"
+    message for a sitting that has started); Booking.DoesNotExist for another
+    person's. Only the id of ``booking`` is read.
+    """
+    now = now or timezone.now()
+    with locking.workflow():
+        booking = Booking.objects.select_related("sitting").get(
+            pk=booking.pk, candidate=candidate.pk
+        )
+        booking.check_can_resend(at=now)
+        # A copy of its own: the first "booked" e-mail's record must not stop it.
+        tasks.enqueue_booking_notice(booking.pk, "booked", copy=uuid.uuid4().hex)
 
 
 def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
@@ -131,7 +163,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
         ).get()
     except Voucher.DoesNotExist:
         if Booking.objects.filter(pk=booking.pk).exists():
-            raise Refused("voucher_not_yours") from None
+            raise Refused(Reason.VOUCHER_NOT_YOURS) from None
         raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
     wanted = Q(pk__in=of_booking.values("sitting_id"))
     if to_sitting is not None:
@@ -146,7 +178,7 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
         raise Sitting.DoesNotExist(f"No sitting {to_sitting.pk}.")
     booking = locking.for_update(of_booking.select_related("exam")).get()
     if booking.candidate_id != candidate.pk:
-        raise Refused("voucher_not_yours")
+        raise Refused(Reason.VOUCHER_NOT_YOURS)
     booking.sitting, booking.voucher = sittings[booking.sitting_id], voucher
     return booking, sittings
 
@@ -163,7 +195,7 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
         booking.check_can_change(at=now)
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
         booking.save(update_fields=["status", "cancelled_at"])
-        _free_seat(booking.sitting_id)
+        seats.free_seat(booking.sitting_id)
         audit.record(
             booking.voucher,
             VoucherEvent.Action.CANCELLED,
@@ -190,7 +222,7 @@ def move_booking(
         old_sitting, new_sitting = booking.sitting, sittings[sitting.pk]
         booking.check_can_change(at=now)
         if new_sitting.pk == old_sitting.pk:
-            raise Refused("same_sitting")
+            raise Refused(Reason.SAME_SITTING)
         voucher = booking.voucher
         voucher.check_sitting(new_sitting, now=now)
 
@@ -206,8 +238,8 @@ def move_booking(
         )
         booking.replaced_by = moved
         booking.save(update_fields=["replaced_by"])
-        _free_seat(old_sitting.pk)
-        _take_seat(new_sitting)
+        seats.free_seat(old_sitting.pk)
+        seats.take_seat(new_sitting.pk)
         audit.record(
             voucher,
             VoucherEvent.Action.MOVED,

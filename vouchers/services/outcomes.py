@@ -9,13 +9,11 @@ statements for a chunk of bookings rather than six for each.
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
-from django.db import transaction
 from django.utils import timezone
 
-from .. import locking, tasks
-from ..errors import Refused
+from .. import audit, locking, tasks
+from ..errors import Reason, Refused
 from ..models import Booking, Voucher, VoucherEvent
 
 
@@ -62,9 +60,10 @@ def apply_outcome(booking: Booking, outcome: str, *, recorded_by, now: datetime)
     Raises Refused when the rule says no. ``save_outcomes`` writes what changed.
     """
     if outcome not in Booking.Outcome.values:
-        raise Refused("unknown_outcome", outcome=outcome)
+        raise Refused(Reason.UNKNOWN_OUTCOME, outcome=outcome)
     outcome = Booking.Outcome(outcome)
-    if not booking.check_can_record(outcome, at=now):
+    booking.check_can_record(outcome, at=now)
+    if booking.has_outcome(outcome):
         return False
     booking.status = Booking.Status.TAKEN
     booking.outcome = outcome
@@ -89,23 +88,23 @@ def save_outcomes(bookings: list[Booking], *, recorded_by, now: datetime) -> Non
             outcome_recorded_at=now,
             outcome_recorded_by=recorded_by,
         )
-    VoucherEvent.objects.bulk_create(
-        VoucherEvent(
-            voucher_id=booking.voucher_id,
-            action=VoucherEvent.Action.OUTCOME,
-            actor=recorded_by,
-            at=now,
-            details={
-                "booking": booking.pk,
-                "outcome": booking.outcome.value,
-                "attempt": booking.attempt,
-            },
-        )
-        for booking in bookings
+    audit.record_each(
+        (
+            (
+                booking.voucher_id,
+                {
+                    "booking": booking.pk,
+                    "outcome": booking.outcome.value,
+                    "attempt": booking.attempt,
+                },
+            )
+            for booking in bookings
+        ),
+        VoucherEvent.Action.OUTCOME,
+        actor=recorded_by,
+        at=now,
     )
     for booking in bookings:
         if booking.outcome in Booking.NOT_PASSED and booking.attempt == Booking.Attempt.FIRST:
             # The task itself checks the voucher has a retake (a Second Shot pack).
-            transaction.on_commit(
-                partial(tasks.enqueue_retake_reminder, booking.voucher_id, now=now), robust=True
-            )
+            tasks.enqueue_retake_reminder(booking.voucher_id, now=now)

@@ -4,15 +4,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils import timezone
 
-from core.validators import latest_date
+from exams import seats
 from exams.models import Sitting
 
-from .. import audit, locking, numbers
-from ..errors import Refused
-from ..models import MAX_PACK_SIZE, Booking, Customer, ExamPack, Voucher, VoucherEvent
+from .. import audit, locking, numbers, tasks
+from ..errors import Reason, Refused
+from ..models import Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 
 @dataclass(frozen=True)
@@ -53,18 +52,7 @@ def issue_pack(
         issued_by=issued_by,
         issued_at=now,
     )
-    if not 1 <= exam_count <= MAX_PACK_SIZE:
-        raise Refused("bad_exam_count", most=MAX_PACK_SIZE)
-    if list_price < 0:
-        raise Refused("negative_price")
-    if pack.is_second_shot and pack.is_combined_with_other_offer():
-        raise Refused("second_shot_combined")
-    # Stricter than using a voucher (judged anywhere on Earth): a pack is issued
-    # with at least one whole day to use it, whatever the time zone.
-    if expires_on <= now.date():
-        raise Refused("expiry_in_past")
-    if expires_on > latest_date():
-        raise Refused("expiry_too_far", latest=latest_date())
+    pack.check_can_be_issued(on=now.date())
 
     plain_numbers = [numbers.generate() for _ in range(exam_count)]
     with locking.workflow():
@@ -77,33 +65,40 @@ def issue_pack(
             )
             for number in plain_numbers
         )
-        VoucherEvent.objects.bulk_create(
-            VoucherEvent(
-                voucher=voucher,
-                action=VoucherEvent.Action.ISSUED,
-                actor=issued_by,
-                at=now,
-                details={"pack": pack.pk, "second_shot": pack.is_second_shot},
-            )
-            for voucher in vouchers
+        audit.record_many(
+            vouchers,
+            VoucherEvent.Action.ISSUED,
+            actor=issued_by,
+            at=now,
+            pack=pack.pk,
+            second_shot=pack.is_second_shot,
         )
     return IssuedPack(pack=pack, numbers=plain_numbers)
 
 
 def void_voucher(*, voucher: Voucher, actor, reason: str, now: datetime | None = None) -> Voucher:
-    """Cancel a voucher for good; a scheduled booking on it is cancelled and its seat freed."""
+    """Cancel a voucher for good (SS-13).
+
+    A booking still to come is cancelled, its seat freed and the candidate told by
+    e-mail, with a calendar cancellation, as their own cancellation would. A booking
+    whose sitting has started was sat: it stays taken (it is marked so now) and its
+    outcome can still be recorded.
+    """
     now = now or timezone.now()
     with locking.workflow():
-        voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
+        voucher = locking.lock_voucher(voucher.pk)
         if voucher.is_voided():
-            raise Refused("already_voided")
-        scheduled = voucher.bookings.filter(status=Booking.Status.SCHEDULED).first()
-        if scheduled is not None:
-            locking.for_update(Sitting.objects.filter(pk=scheduled.sitting_id)).get()
-            Booking.objects.filter(pk=scheduled.pk).update(
+            raise Refused(Reason.ALREADY_VOIDED)
+        bookings = voucher.live_bookings()
+        Booking.mark_started_taken(bookings, at=now)
+        pending = next((b for b in bookings if b.state(at=now) == Booking.State.PENDING), None)
+        if pending is not None:
+            locking.for_update(Sitting.objects.filter(pk=pending.sitting_id)).get()
+            Booking.objects.filter(pk=pending.pk).update(
                 status=Booking.Status.CANCELLED, cancelled_at=now
             )
-            Sitting.objects.filter(pk=scheduled.sitting_id).update(seats_taken=F("seats_taken") - 1)
+            seats.free_seat(pending.sitting_id)
+            tasks.enqueue_booking_notice(pending.pk, "voided")
         voucher.voided_at = now
         voucher.void_reason = reason
         voucher.save(update_fields=["voided_at", "void_reason"])
@@ -113,6 +108,21 @@ def void_voucher(*, voucher: Voucher, actor, reason: str, now: datetime | None =
             actor=actor,
             at=now,
             reason=reason,
-            cancelled_booking=scheduled.pk if scheduled else None,
+            cancelled_booking=pending.pk if pending else None,
         )
     return voucher
+
+
+def hand_over_by_email(*, pack: ExamPack, plain_numbers: list[str], language: str) -> None:
+    """Queue the e-mail that hands a new pack's numbers to its customer's contact, in the
+    account manager's ``language`` (``emails.send_pack_numbers``).
+
+    The numbers come from the manager's hand-over (``admin/handover.py``), the only
+    place they are held: they are checked against the pack's stored hashes, so no
+    other number can go out in its name, and travel sealed (``numbers.seal``).
+    """
+    with locking.workflow():
+        hashes = set(pack.vouchers.values_list("number_hash", flat=True))
+        if not plain_numbers or {numbers.digest(n) for n in plain_numbers} - hashes:
+            raise ValueError(f"These are not the numbers of pack {pack.pk}.")
+        tasks.enqueue_pack_numbers(pack, plain_numbers, language=language)

@@ -1,39 +1,30 @@
 """Registering a voucher for the offer, and recovering a lost number (SS-5, SS-6)."""
 
 from datetime import datetime
-from functools import partial
 
-from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from .. import audit, emails, locking, numbers
+from .. import audit, locking, numbers, tasks
 from ..clock import anywhere_on_earth_date
-from ..errors import Refused
-from ..models import ExamPack, Voucher, VoucherEvent
-
-
-def _lock_voucher(voucher_id: int) -> Voucher:
-    """Lock the voucher's pack, then the voucher (the order in ``locking``)."""
-    pack_id = Voucher.objects.filter(pk=voucher_id).values_list("pack_id", flat=True).get()
-    pack = locking.for_update(ExamPack.objects.filter(pk=pack_id)).get()
-    voucher = locking.for_update(Voucher.objects.filter(pk=voucher_id)).get()
-    voucher.pack = pack
-    prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
-    return voucher
+from ..errors import Common, Reason, Refused
+from ..models import Voucher, VoucherEvent
 
 
 def register_voucher(*, candidate, number: str, now: datetime | None = None) -> Voucher:
     """Claim the voucher with this number for the candidate and e-mail the confirmation.
 
-    Refused for a mistyped, unknown, voided or expired number, one already
-    registered, or one whose pack another person uses (SS-2, SS-5).
+    Refused for a candidate whose address is not confirmed yet (the confirmation,
+    with its recovery link, goes to it), and for a mistyped, unknown, voided or
+    expired number, one already registered, or one whose pack another person uses
+    (SS-2, SS-5).
     """
     now = now or timezone.now()
+    if not candidate.has_verified_email():
+        raise Refused(Reason.EMAIL_NOT_VERIFIED)
     try:
         canonical = numbers.normalize(number)
     except numbers.MalformedNumber as error:
-        raise Refused("number_malformed", reason=error.reason) from error
+        raise Refused(Reason.NUMBER_MALFORMED, reason=error.reason) from error
 
     with locking.workflow():
         voucher_id = (
@@ -42,18 +33,20 @@ def register_voucher(*, candidate, number: str, now: datetime | None = None) -> 
             .first()
         )
         if voucher_id is None:
-            raise Refused("number_unknown")
-        voucher = _lock_voucher(voucher_id)
+            raise Refused(Reason.NUMBER_UNKNOWN)
+        voucher = locking.lock_voucher(voucher_id)
         voucher.check_can_register(candidate=candidate, now=now)
         # Compare-and-set: the database itself lets only one account claim it.
         claimed = Voucher.objects.filter(pk=voucher.pk, registered_by__isnull=True).update(
             registered_by=candidate, registered_at=now
         )
         if not claimed:
-            raise Refused("conflict")
+            raise Refused(Common.CONFLICT)
         voucher.registered_by, voucher.registered_at = candidate, now
-        audit.record(voucher, VoucherEvent.Action.REGISTERED, actor=candidate, at=now)
-        transaction.on_commit(partial(emails.send_registration_confirmation, voucher), robust=True)
+        event = audit.record(
+            voucher, VoucherEvent.Action.REGISTERED, actor=candidate, at=now, candidate=candidate.pk
+        )
+        tasks.enqueue_event_email(event)
     return voucher
 
 
@@ -67,15 +60,25 @@ def reissue_number(
 ) -> str:
     """Give the voucher a new number and return it; every earlier number stops working (SS-6).
 
-    Nothing else about the voucher changes. ``expected_hash_prefix`` binds the
-    request to the number it was made for (the recovery link): a second request
-    with the same link is refused, so two reissues at once give one new number.
+    Nothing else about the voucher changes. ``expected_hash_prefix`` comes from a
+    recovery link, which only the candidate who registered the voucher may follow
+    (``Voucher.check_can_recover``); it binds the request to the number it was made
+    for, so a second request with the same link is refused and two reissues at once
+    give one new number. Without it, support reissues on the candidate's behalf and
+    the new number is e-mailed to the candidate.
     """
     now = now or timezone.now()
     new_number = numbers.generate()
     with locking.workflow():
-        voucher = _lock_voucher(voucher.pk)
-        voucher.check_can_reissue(expected_hash_prefix=expected_hash_prefix)
+        voucher = locking.lock_voucher(voucher.pk)
+        if expected_hash_prefix is None:
+            voucher.check_can_reissue()
+        else:
+            voucher.check_can_recover(
+                candidate=actor,
+                expected_hash_prefix=expected_hash_prefix,
+                on=anywhere_on_earth_date(now),
+            )
         old_hash, old_last4 = voucher.number_hash, voucher.number_last4
         voucher.number_hash = numbers.digest(new_number)
         voucher.number_last4 = numbers.last_four(new_number)
@@ -84,9 +87,9 @@ def reissue_number(
             number_hash=voucher.number_hash, number_last4=voucher.number_last4
         )
         if not replaced:
-            raise Refused("conflict")
+            raise Refused(Common.CONFLICT)
         on_behalf = actor is not None and actor.pk != voucher.registered_by_id
-        audit.record(
+        event = audit.record(
             voucher,
             VoucherEvent.Action.NUMBER_REISSUED,
             actor=actor,
@@ -94,9 +97,10 @@ def reissue_number(
             on_behalf_of_candidate=on_behalf,
             previous_last4=old_last4,
             reason=reason,
+            candidate=voucher.registered_by_id,
         )
         if on_behalf:
-            transaction.on_commit(partial(emails.send_new_number, voucher, new_number), robust=True)
+            tasks.enqueue_event_email(event, number=new_number)
     return new_number
 
 
@@ -112,15 +116,14 @@ def resend_confirmation(*, voucher: Voucher, actor, reason: str, now=None) -> No
     """Send the registration confirmation and its recovery link again (SS-6)."""
     now = now or timezone.now()
     with locking.workflow():
-        voucher = _lock_voucher(voucher.pk)
-        if voucher.registered_by_id is None:
-            raise Refused("not_registered")
-        if voucher.is_voided():
-            raise Refused("voucher_voided")
-        if voucher.is_expired(on=anywhere_on_earth_date(now)):
-            # Its recovery link would only lead to a 404.
-            raise Refused("voucher_expired", expires_on=voucher.pack.expires_on)
-        audit.record(
-            voucher, VoucherEvent.Action.CONFIRMATION_RESENT, actor=actor, at=now, reason=reason
+        voucher = locking.lock_voucher(voucher.pk)
+        voucher.check_can_resend_confirmation(on=anywhere_on_earth_date(now))
+        event = audit.record(
+            voucher,
+            VoucherEvent.Action.CONFIRMATION_RESENT,
+            actor=actor,
+            at=now,
+            reason=reason,
+            candidate=voucher.registered_by_id,
         )
-        transaction.on_commit(partial(emails.send_registration_confirmation, voucher), robust=True)
+        tasks.enqueue_event_email(event)

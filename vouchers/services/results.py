@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import locking
 from ..errors import Refused
 from ..models import Booking
 from .outcomes import apply_outcome, lock_for_outcomes, save_outcomes
@@ -100,22 +101,31 @@ def import_results(*, file, recorded_by, now: datetime | None = None) -> ImportR
     """
     now = now or timezone.now()
     report = ImportReport()
-    with transaction.atomic():
-        try:
-            _record_all(file, recorded_by=recorded_by, now=now, report=report)
-        except UnicodeDecodeError:
-            report.refuse(
-                None,
-                _("The file is not UTF-8 text. Save it as “CSV UTF-8” and import it again."),
-            )
-        except csv.Error as error:
-            report.refuse(
-                None, _("The file is not a readable CSV file (%(error)s).") % {"error": error}
-            )
-        if report.error_count:
-            report.recorded = report.unchanged = 0
-            transaction.set_rollback(True)
+    try:
+        with locking.workflow():
+            _record_file(file, recorded_by=recorded_by, now=now, report=report)
+    except Refused as refusal:  # a conflict: another change to the same bookings meanwhile
+        report.recorded = report.unchanged = 0
+        report.refuse(None, refusal.message)
     return report
+
+
+def _record_file(file, *, recorded_by, now: datetime, report: ImportReport) -> None:
+    """Record the file in the workflow's transaction, rolled back if any row is refused."""
+    try:
+        _record_all(file, recorded_by=recorded_by, now=now, report=report)
+    except UnicodeDecodeError:
+        report.refuse(
+            None,
+            _("The file is not UTF-8 text. Save it as “CSV UTF-8” and import it again."),
+        )
+    except csv.Error as error:
+        report.refuse(
+            None, _("The file is not a readable CSV file (%(error)s).") % {"error": error}
+        )
+    if report.error_count:
+        report.recorded = report.unchanged = 0
+        transaction.set_rollback(True)
 
 
 def _record_all(file, *, recorded_by, now: datetime, report: ImportReport) -> None:
@@ -201,7 +211,10 @@ def _parsed_rows(reader, position: dict[str, int], *, width: int) -> Iterator[_R
 
 
 def _booking_id(text: str) -> int:
-    if not text.isdigit():
+    # Only ASCII digits: str.isdigit() says yes to "²" (which int() refuses) and to
+    # "١٢" (which int() reads as 12). A provider's file is not typed by a person,
+    # so nothing is normalised (core/typed.py).
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(
             _("booking_reference “%(text)s” is not a booking number.") % {"text": text}
         )

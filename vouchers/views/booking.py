@@ -1,6 +1,5 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
-import logging
 import re
 from functools import partial
 
@@ -15,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import ratelimit
-from core.mail import MAIL_ERRORS, say_not_sent
 from exams.models import Exam, Sitting
 
-from .. import calendar, notices, page_cache, services
-from ..errors import Refused
+from .. import calendar, page_cache, services
+from ..errors import Reason, Refused
 from ..forms import ExamSearchForm, SittingSearchForm
 from ..models import Booking, Voucher, is_exam_eligible
 from ..queries import (
@@ -29,8 +27,6 @@ from ..queries import (
     sittings_for,
     voucher_to_book,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _candidate_booking(request, pk):
@@ -91,7 +87,7 @@ class BookView(LoginRequiredMixin, View):
             raise Http404 from None
         context = {"voucher": voucher}
         try:
-            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+            attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
         context["attempt"] = attempt
@@ -156,7 +152,7 @@ class ReviewBookingView(LoginRequiredMixin, View):
         now = timezone.now()
         sitting = _sitting(sitting_pk)
         try:
-            attempt = voucher.check_can_start_booking(candidate=request.user, now=now)
+            attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return {"voucher": voucher, "sitting": sitting, "refusal": refusal.message}
         exam = _exam_for(voucher, attempt, request)
@@ -191,9 +187,9 @@ class ReviewBookingView(LoginRequiredMixin, View):
         except (Voucher.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
-            if refusal.code == "retake_same_exam":
+            if refusal.code == Reason.RETAKE_SAME_EXAM:
                 # A retake is of its first attempt's exam, whatever the address names.
                 return self._post_with_context(request, pk, sitting_pk)
             context = self._context(request, pk, sitting_pk)
@@ -238,7 +234,7 @@ class BookingDetailView(LoginRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"booking": booking, "why_not": why_not, "pending": booking.is_pending(at=now)},
+            {"booking": booking, "why_not": why_not, "state": booking.state(at=now)},
         )
 
 
@@ -266,7 +262,7 @@ class CancelBookingView(LoginRequiredMixin, View):
         except Booking.DoesNotExist:
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
             return render(
                 request,
@@ -320,7 +316,7 @@ class ReviewMoveView(LoginRequiredMixin, View):
         except (Booking.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
-            if refusal.code == "voucher_not_yours":
+            if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
             context = {
                 "booking": _candidate_booking(request, pk),
@@ -344,28 +340,23 @@ class BookingCalendarView(LoginRequiredMixin, View):
 
 
 class ResendBookingEmailView(LoginRequiredMixin, View):
-    """Send a scheduled booking's e-mail and calendar file again (say, if the first was lost)."""
+    """Send a booking's e-mail and calendar file again (say, if the first was lost)."""
 
     def post(self, request, pk):
         # Limited per address and per inbox, as every page that sends an e-mail is.
         reservation = ratelimit.reserve_mail(request, recipient=request.user.email)
         if not reservation.allowed:
             return ratelimit.too_many_attempts(request, reservation.retry_after, what="e-mails")
-        booking = _candidate_booking(request, pk)
-        if booking.status != Booking.Status.SCHEDULED:
-            messages.info(
-                request, _("This booking is no longer scheduled, so there is nothing to send.")
-            )
+        try:
+            services.resend_booking_details(candidate=request.user, booking=Booking(pk=pk))
+        except Booking.DoesNotExist:
+            raise Http404 from None
+        except Refused as refusal:
+            messages.info(request, refusal.message)
         else:
-            try:
-                notices.send(booking, "booked")
-            except MAIL_ERRORS:
-                logger.exception("The e-mail of booking %s could not be sent again", booking.pk)
-                say_not_sent(request)
-            else:
-                messages.success(
-                    request,
-                    _("We have sent the details to %(email)s again.")
-                    % {"email": request.user.email},
-                )
-        return redirect("portal:booking", pk=booking.pk)
+            messages.success(
+                request,
+                _("The details are on their way to %(email)s again.")
+                % {"email": request.user.email},
+            )
+        return redirect("portal:booking", pk=pk)

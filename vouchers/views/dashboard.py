@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from .. import page_cache
 from ..clock import anywhere_on_earth_date
+from ..models import Booking
 from ..queries import candidate_vouchers
 
 
@@ -18,7 +19,7 @@ def voucher_cards(vouchers, now):
     cards = []
     for voucher in vouchers:
         live = voucher.live_bookings()
-        pending = next((b for b in live if b.is_pending(at=now)), None)
+        pending = next((b for b in live if b.state(at=now) == Booking.State.PENDING), None)
         cards.append(
             {
                 "voucher": voucher,
@@ -26,6 +27,7 @@ def voucher_cards(vouchers, now):
                 "exam": voucher.exam(),
                 "days_left": (voucher.pack.expires_on - today).days,
                 "booking": pending or (live[-1] if live else None),
+                "pending": pending,
                 "attempts": live,
             }
         )

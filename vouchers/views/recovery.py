@@ -8,7 +8,7 @@ from .. import numbers, services
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import Voucher
-from ..tokens import read_recovery_token, token_matches
+from ..tokens import read_recovery_token
 
 
 class RecoverNumberView(LoginRequiredMixin, View):
@@ -28,13 +28,14 @@ class RecoverNumberView(LoginRequiredMixin, View):
         voucher = get_object_or_404(
             Voucher.objects.select_related("pack"), pk=voucher_id, registered_by=request.user
         )
-        today = anywhere_on_earth_date(timezone.now())
-        if (
-            not token_matches(voucher, hash_prefix)
-            or voucher.is_expired(on=today)
-            or voucher.is_voided()
-        ):
-            raise Http404
+        try:
+            voucher.check_can_recover(
+                candidate=request.user,
+                expected_hash_prefix=hash_prefix,
+                on=anywhere_on_earth_date(timezone.now()),
+            )
+        except Refused:
+            raise Http404 from None
         return voucher, hash_prefix
 
     def get(self, request, token):

@@ -7,8 +7,13 @@ from django.views.generic import FormView
 from accounts import ratelimit
 
 from .. import services
-from ..errors import Refused
+from ..errors import Reason, Refused
 from ..forms import RegisterVoucherForm
+
+# Refusals that never reached the database: they do not count against the limits.
+NOT_A_LOOKUP = {Reason.NUMBER_MALFORMED, Reason.EMAIL_NOT_VERIFIED}
+# Where on the form a refusal belongs: next to the number, unless named here (None: the top).
+REFUSAL_FIELDS = {Reason.EMAIL_NOT_VERIFIED: None}
 
 
 class RegisterVoucherView(LoginRequiredMixin, FormView):
@@ -19,15 +24,6 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
     extra_context = {"nav": "register"}
 
     def form_valid(self, form):
-        if not self.request.user.has_verified_email():
-            form.add_error(
-                None,
-                _(
-                    "Please confirm your e-mail address first: the voucher's confirmation, "
-                    "with the link that recovers a lost number, goes to it."
-                ),
-            )
-            return self.form_invalid(form)
         # Every lookup counts against the limits until it succeeds; a typo caught
         # by the check symbol never reaches the database, so it is given back.
         reservation = ratelimit.reserve(
@@ -43,9 +39,9 @@ class RegisterVoucherView(LoginRequiredMixin, FormView):
                 candidate=self.request.user, number=form.cleaned_data["number"]
             )
         except Refused as refusal:
-            if refusal.code == "number_malformed":
+            if refusal.code in NOT_A_LOOKUP:
                 reservation.give_back()
-            form.add_error("number", refusal.message)
+            form.add_error(REFUSAL_FIELDS.get(refusal.code, "number"), refusal.message)
             return self.form_invalid(form)
         reservation.give_back()
         messages.success(
