@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.append_only import AppendOnlyModel
+from core.append_only import TrailEvent
 from core.validators import latest_date
 from exams.models import Exam, Sitting
 
@@ -700,7 +700,7 @@ def pending_bookings_of_exam(exam: Exam, *, at: datetime) -> int:
     return Booking.objects.filter(exam=exam).in_state(Booking.State.PENDING, at=at).count()
 
 
-class VoucherEvent(AppendOnlyModel):
+class VoucherEvent(TrailEvent):
     """One line of the append-only audit trail of a voucher (SS-12).
 
     Written by the workflows in the same transaction as the change it records;
@@ -726,18 +726,7 @@ class VoucherEvent(AppendOnlyModel):
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-        help_text=_("Empty when the system acted on its own."),
-    )
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("voucher event")
