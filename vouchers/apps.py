@@ -12,6 +12,7 @@ class VouchersConfig(AppConfig):
         from exams import holds
         from exams.models import Exam, Sitting, TestCenter
 
+        from . import personal_data  # noqa: F401  (registers what the offer holds of a person)
         from .models import Customer, ExamPack, pending_bookings_of_exam
         from .page_cache import forget_all_on_commit
 

@@ -722,6 +722,7 @@ class VoucherEvent(TrailEvent):
             "voucher.registration_withdrawn",
             _("Registration withdrawn: the pack is another person's"),
         )
+        NUMBER_RETIRED = "voucher.number_retired", _("Number retired: account erased")
 
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
