@@ -357,6 +357,11 @@ PORTAL = {
     ),
     "resend_verification": Check(url("resend_verification"), signed_in_only(NOT_ALLOWED)),
     "account": Check(url("account"), signed_in_only(OK)),
+    # A person's own data: the download is POST only; the erasure page is everyone's own
+    # (staff read why theirs is not erased there); the page after it is open to all.
+    "privacy:export": Check(url("privacy:export"), signed_in_only(NOT_ALLOWED)),
+    "privacy:erase": Check(url("privacy:erase"), signed_in_only(OK)),
+    "privacy:erased": Check(url("privacy:erased"), everyone(OK)),
     "password_change": Check(url("password_change"), signed_in_only(OK)),
     "password_change_done": Check(url("password_change_done"), signed_in_only(OK)),
     "password_reset": Check(url("password_reset"), everyone(OK)),
@@ -703,6 +708,18 @@ NOT_STAFF = dict.fromkeys(("anonymous", *CANDIDATES), ADMIN_SIGN_IN)
 # was, send no e-mail and log nothing.
 WRONG_ROLE_POSTS = [
     (
+        "download a person's data while signed out",
+        url("privacy:export"),
+        None,
+        {"anonymous": SIGN_IN},
+    ),
+    (
+        "erase an account while signed out",
+        url("privacy:erase"),
+        lambda w: {"password": "correct horse battery staple", "understood": "on"},
+        {"anonymous": SIGN_IN},
+    ),
+    (
         "cancel candidate A's booking",
         url("portal:cancel_booking", "booking_a"),
         None,
@@ -852,6 +869,8 @@ WRONG_ROLE_POSTS = [
 CHANGES_ON_POST = {
     "logout",
     "resend_verification",
+    "privacy:export",
+    "privacy:erase",
     "portal:review_booking",
     "portal:cancel_booking",
     "portal:review_move",
