@@ -44,7 +44,11 @@ class AccountEvent(TrailEvent):
         verbose_name = _("personal data request")
         verbose_name_plural = _("personal data requests")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["person", "action"])]
+        indexes = [
+            models.Index(fields=["person", "action"]),
+            # The back office's list, newest first (the retention job may write many).
+            models.Index(fields=["-at", "-id"], name="account_event_newest_first"),
+        ]
         permissions = [
             ("handle_privacy_requests", _("Can export and erase a candidate's data on request")),
         ]

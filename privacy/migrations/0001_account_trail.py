@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'personal data requests',
                 'ordering': ['-at', '-pk'],
                 'permissions': [('handle_privacy_requests', "Can export and erase a candidate's data on request")],
-                'indexes': [models.Index(fields=['person', 'action'], name='privacy_acc_person__41cd8f_idx')],
+                'indexes': [models.Index(fields=['person', 'action'], name='privacy_acc_person__41cd8f_idx'), models.Index(fields=['-at', '-id'], name='account_event_newest_first')],
             },
         ),
     ]
