@@ -54,6 +54,13 @@ def obstacles_to_erasure(person, *, at: datetime) -> list[Obstacle]:
     return [obstacle for part in registry.parts() for obstacle in part.obstacles(person, at=at)]
 
 
+def lock_person(pk: int):
+    """Lock and read the person's row, first, as the booking workflow locks it first
+    (``vouchers/locking.py``): a booking waits for the erasure, then finds the account
+    closed; an erasure that waited for a booking finds it."""
+    return get_user_model().objects.select_for_update(of=("self",)).get(pk=pk)
+
+
 def erase_person(
     *,
     person,
@@ -75,9 +82,7 @@ def erase_person(
     now = now or timezone.now()
     consents = frozenset(consents)
     with transaction.atomic():
-        # The person's row first, as every workflow that changes their bookings locks
-        # it first (vouchers/locking.py): nothing of theirs is booked meanwhile.
-        person = get_user_model().objects.select_for_update(of=("self",)).get(pk=person.pk)
+        person = lock_person(person.pk)
         standing = [
             obstacle
             for obstacle in obstacles_to_erasure(person, at=now)

@@ -159,6 +159,7 @@ class Reason(BaseReason):
     )
     ALREADY_VOIDED = "already_voided", _("This voucher is already cancelled.")
     # erasing a candidate's account (privacy)
+    ACCOUNT_CLOSED = "account_closed", _("This account is closed: it can no longer book.")
     ERASURE_BOOKING_SCHEDULED = (
         "erasure_booking_scheduled",
         _(
