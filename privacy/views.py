@@ -28,7 +28,7 @@ class EraseView(LoginRequiredMixin, FormView):
 
     What stands in the way is shown first: a booking still to come is cancelled
     only with its own box ticked, and one past its cut-off keeps the account until
-    its sitting has started. A wrong password counts as a failed sign-in.
+    its sitting has started. The page is a password door (``erase`` below).
     """
 
     template_name = "privacy/erase.html"
@@ -47,25 +47,6 @@ class EraseView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         standing = [obstacle for obstacle in self.obstacles if not obstacle.can_be_lifted()]
         return super().get_context_data(standing=standing, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        # The same counts as the sign-in page's: a password is guessed here as well as there.
-        self.reservation = ratelimit.reserve(
-            (
-                ratelimit.SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
-                f"{request.user.email.lower()}|{ratelimit.client_address(request)}",
-            ),
-            (ratelimit.SIGN_IN_FAILURES_PER_ADDRESS, ratelimit.client_address(request)),
-        )
-        if not self.reservation.allowed:
-            return ratelimit.too_many_attempts(
-                request, self.reservation.retry_after, what="sign-ins"
-            )
-        form = self.get_form()
-        valid = form.is_valid()
-        if "password" not in form.errors:  # a box left empty is no failed password
-            self.reservation.give_back()
-        return self.form_valid(form) if valid else self.form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -87,3 +68,9 @@ class ErasedView(TemplateView):
     """Where the erasure leaves the person, signed out: what is gone and what stays."""
 
     template_name = "privacy/erased.html"
+
+
+# A password door: its failures count with the sign-ins' and the password changes'.
+erase = ratelimit.limit_password_guesses(
+    EraseView.as_view(), account=ratelimit.signed_in_email, what="account erasures"
+)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from privacy.models import AccountEvent
@@ -114,13 +115,16 @@ def test_a_booking_inside_the_cut_off_keeps_the_account_and_the_page_says_until_
     assert not AccountEvent.objects.filter(action="account.erased").exists()
 
 
-def test_wrong_passwords_are_limited_as_sign_ins_are(ada, w):
-    """SECURITY.md: the password is guessed here as on the sign-in page, and counted alike."""
+def test_wrong_passwords_are_limited_and_counted_with_the_sign_ins(ada, w):
+    """SECURITY.md: a password door like the sign-in page, its failures counted together."""
     for _ in range(10):
         assert erase(ada, password="guess").status_code == 200
     paused = erase(ada, password=PASSWORD, consent_0="on")
     assert paused.status_code == 429
+    assert "so we have paused erasing accounts" in text(paused)
     assert User.objects.get(pk=w.ada.pk).email == ADA["email"]
+    signing_in = Client().post(reverse("login"), {"username": ADA["email"], "password": PASSWORD})
+    assert signing_in.status_code == 429
 
 
 def test_the_page_after_erasure_is_open_to_anyone(client):
