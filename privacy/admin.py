@@ -23,9 +23,9 @@ from backoffice.paging import BoundedCountAdmin
 
 from . import services
 from .downloads import json_download
+from .errors import Refused
 from .forms import SupportEraseForm, SupportReasonForm
 from .models import AccountEvent
-from .registry import ErasureRefused
 
 User = get_user_model()
 CAN_HANDLE_REQUESTS = "privacy.handle_privacy_requests"
@@ -142,9 +142,8 @@ class UserAdmin(AccountsUserAdmin):
                     consents=form.consents(),
                     now=now,
                 )
-            except ErasureRefused as refused:
-                for message in refused.messages:
-                    form.add_error(None, message)
+            except Refused as refusal:
+                form.add_error(None, refusal.message)
             else:
                 self.message_user(
                     request,

@@ -15,7 +15,7 @@ class ConsentsMixin:
             self.consent_keys[name] = obstacle.key
             self.fields[name] = forms.BooleanField(
                 label=obstacle.consent,
-                help_text=str(obstacle.message),
+                help_text=obstacle.message,
                 error_messages={"required": _("Tick the box to confirm.")},
             )
 

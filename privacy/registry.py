@@ -32,6 +32,8 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from core.workflows import Refused
+
 _parts: dict[str, "PersonalData"] = {}
 
 
@@ -39,37 +41,23 @@ _parts: dict[str, "PersonalData"] = {}
 class Obstacle:
     """Something that stands in the way of erasing a person now.
 
-    ``consent`` is the question that lifts it (a box the person ticks: "cancel my
-    booking"), or None when nothing can lift it now and erasure is refused with
-    ``message`` until it has gone by itself.
+    ``refusal`` is what erasure is refused with while it stands, in its app's
+    reasons. ``consent`` is the question that lifts it (a box the person ticks:
+    "cancel this booking"), or None when nothing can lift it now and it must go
+    by itself.
     """
 
     key: str
-    message: str
+    refusal: Refused
     consent: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.refusal.message
 
     def can_be_lifted(self) -> bool:
         """Return True if the person can consent to what lifts it."""
         return self.consent is not None
-
-
-class ErasureRefused(Exception):
-    """Erasure was refused and nothing was changed; ``reasons`` say why, in the reader's words.
-
-    Each reason is text or anything whose ``str()`` is (a refusal of the workflow
-    that said no), read in the language active when it is shown.
-    """
-
-    def __init__(self, *reasons):
-        self.reasons = reasons
-        super().__init__(*reasons)
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(reason) for reason in self.reasons]
-
-    def __str__(self):
-        return " ".join(self.messages)
 
 
 class PersonalData:
@@ -80,10 +68,10 @@ class PersonalData:
     - ``obstacles(person, at=)``: what stands in the way of erasure now.
     - ``erase(person, actor=, at=, consents=)``: erase or scrub what the app holds,
       through its own workflows; ``consents`` holds the keys of the obstacles the
-      person consented to lift. It runs in the erasure's transaction after the
-      person's row is locked, re-checks its obstacles, and raises
-      ``ErasureRefused`` to undo the whole erasure. Returns what it did, counted,
-      for the account's trail.
+      person consented to lift. It runs in the erasure's workflow after the
+      person's row is locked, re-checks its obstacles, and raises ``Refused``
+      (``core.workflows``) to undo the whole erasure. Returns what it did,
+      counted, for the account's trail.
     - ``keeps(since=, at=)``: a condition on the User (a ``Q``, with
       ``OuterRef("pk")`` for the person) that holds for the people the retention
       job must keep: active here since ``since``, or holding something still

@@ -1,28 +1,22 @@
-"""The privacy workflows: export a person's data, erase it. Each one transaction.
+"""The privacy workflows: export a person's data, erase it. Each one workflow
+(``core.workflows``), refusing with ``Refused`` and the reasons in ``errors``.
 
 Both ask every registered part (``registry``) for its share, and both are written
 to the account's trail (``AccountEvent``) with who asked and, for support, why.
-The apps below this one have no workflow helper to lend (``vouchers.locking`` is
-above it), so these open ``transaction.atomic()`` themselves, as
-``accounts.services`` does; the parts run their own workflows inside it.
+The parts run their own workflows inside the erasure's, and refuse with theirs.
 """
 
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+
+from core.workflows import for_update, workflow
 
 from . import account, registry
+from .errors import Reason, Refused
 from .models import AccountEvent
-from .registry import ErasureRefused, Obstacle
-
-NOT_STAFF = Obstacle(
-    "privacy.staff",
-    _("This is a staff account. A superuser closes staff accounts; they are not erased here."),
-)
-ALREADY_ERASED = Obstacle("privacy.erased", _("This account has already been erased."))
+from .registry import Obstacle
 
 
 def export_personal_data(*, person, actor, reason: str = "", now: datetime | None = None) -> dict:
@@ -32,7 +26,7 @@ def export_personal_data(*, person, actor, reason: str = "", now: datetime | Non
     with a ``reason``. Dates stay datetimes: the page writes them as ISO 8601.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with workflow():
         data = {"exported_at": now, **account.export(person)}
         for part in registry.parts():
             for section, value in part.export(person, at=now).items():
@@ -48,9 +42,9 @@ def export_personal_data(*, person, actor, reason: str = "", now: datetime | Non
 def obstacles_to_erasure(person, *, at: datetime) -> list[Obstacle]:
     """Return what stands in the way of erasing the person at ``at``: nothing, or the reasons."""
     if person.is_staff or person.is_superuser:
-        return [NOT_STAFF]
+        return [Obstacle("privacy.staff", Refused(Reason.STAFF_ACCOUNT))]
     if AccountEvent.is_erased(person):
-        return [ALREADY_ERASED]
+        return [Obstacle("privacy.erased", Refused(Reason.ALREADY_ERASED))]
     return [obstacle for part in registry.parts() for obstacle in part.obstacles(person, at=at)]
 
 
@@ -58,7 +52,7 @@ def lock_person(pk: int):
     """Lock and read the person's row, first, as the booking workflow locks it first
     (``vouchers/locking.py``): a booking waits for the erasure, then finds the account
     closed; an erasure that waited for a booking finds it."""
-    return get_user_model().objects.select_for_update(of=("self",)).get(pk=pk)
+    return for_update(get_user_model().objects.filter(pk=pk)).get()
 
 
 def erase_person(
@@ -70,9 +64,9 @@ def erase_person(
     details: dict | None = None,
     now: datetime | None = None,
 ) -> AccountEvent:
-    """Erase the person's data; return the trail's record of it. Refused with the reasons
-    (``ErasureRefused``), and nothing changed, while an obstacle stands that the person
-    did not consent to lift (``consents`` holds the keys of those they did).
+    """Erase the person's data; return the trail's record of it. Refused, and nothing
+    changed, while an obstacle stands that the person did not consent to lift
+    (``consents`` holds the keys of those they did): with the first one's reason.
 
     Every part erases its share through its own workflows, then the account row is
     scrubbed: its address becomes a pseudonym that receives no mail, and it can no
@@ -81,7 +75,7 @@ def erase_person(
     """
     now = now or timezone.now()
     consents = frozenset(consents)
-    with transaction.atomic():
+    with workflow():
         person = lock_person(person.pk)
         standing = [
             obstacle
@@ -89,7 +83,7 @@ def erase_person(
             if not (obstacle.can_be_lifted() and obstacle.key in consents)
         ]
         if standing:
-            raise ErasureRefused(*(obstacle.message for obstacle in standing))
+            raise standing[0].refusal
         done = {}
         for part in registry.parts():
             done.update(part.erase(person, actor=actor, at=now, consents=consents))

@@ -11,8 +11,8 @@ from accounts import ratelimit
 
 from . import services
 from .downloads import json_download
+from .errors import Refused
 from .forms import EraseForm
-from .registry import ErasureRefused
 
 
 class ExportView(LoginRequiredMixin, View):
@@ -56,9 +56,8 @@ class EraseView(LoginRequiredMixin, FormView):
                 consents=form.consents(),
                 now=self.now,
             )
-        except ErasureRefused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
             return self.form_invalid(form)
         logout(self.request)
         return redirect("privacy:erased")

@@ -158,7 +158,7 @@ class VoucherData(registry.PersonalData):
         return [
             registry.Obstacle(
                 key=CANCEL_SCHEDULED if booking.can_be_changed(at=at) else "vouchers.too_late",
-                message=_booking_refusal(booking, at=at),
+                refusal=_booking_refusal(booking, at=at),
                 consent=_("Cancel this booking") if booking.can_be_changed(at=at) else None,
             )
             for booking in _pending_bookings(person, at=at)
@@ -166,16 +166,13 @@ class VoucherData(registry.PersonalData):
 
     def erase(self, person, *, actor, at: datetime, consents: frozenset[str]) -> dict[str, int]:
         pending = _pending_bookings(person, at=at)
-        try:
-            if pending and CANCEL_SCHEDULED not in consents:
-                raise _booking_refusal(pending[0], at=at)
-            # The numbers first: they lock the packs, then the vouchers, and the
-            # cancellation then goes on down to the sitting and the booking.
-            retired = services.retire_numbers(candidate=person, actor=actor, now=at)
-            for booking in pending:
-                services.cancel_booking(candidate=person, booking=booking, now=at)
-        except Refused as refusal:
-            raise registry.ErasureRefused(refusal) from refusal
+        if pending and CANCEL_SCHEDULED not in consents:
+            raise _booking_refusal(pending[0], at=at)
+        # The numbers first: they lock the packs, then the vouchers, and the
+        # cancellation then goes on down to the sitting and the booking.
+        retired = services.retire_numbers(candidate=person, actor=actor, now=at)
+        for booking in pending:
+            services.cancel_booking(candidate=person, booking=booking, now=at)
         ReminderSent.objects.filter(candidate=person.pk).exclude(last_error="").update(
             last_error=""
         )

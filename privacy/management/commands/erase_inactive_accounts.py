@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from privacy import retention, services
-from privacy.registry import ErasureRefused
+from privacy.errors import Refused
 
 
 class Command(BaseCommand):
@@ -51,8 +51,8 @@ class Command(BaseCommand):
                     },
                     now=now,
                 )
-            except ErasureRefused as refused:
-                self.stdout.write(f"  kept {why}: {refused}")
+            except Refused as refusal:
+                self.stdout.write(f"  kept {why}: {refusal.message}")
             else:
                 erased += 1
                 self.stdout.write(f"  erased {why}")
