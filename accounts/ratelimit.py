@@ -192,6 +192,10 @@ PAUSED = {
         "There have been too many wrong passwords entered from your account or your network, "
         "so we have paused password changes to protect your account."
     ),
+    "account erasures": _(
+        "There have been too many wrong passwords entered from your account or your network, "
+        "so we have paused erasing accounts to protect yours."
+    ),
     "e-mails": _(
         "There have been too many requests for e-mails from your network or to this "
         "address, so we have paused them to protect everyone's inbox."

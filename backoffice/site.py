@@ -7,6 +7,10 @@ primary keys and fails with a server error on a value that is no id ("abc",
 the project's own, is wrapped by ``admin_view``, so the check is made once
 here: a selection that is not all ids is refused with a message, and nothing
 is done.
+
+A list's filter in the address is no better: ``?action__exact=%00`` reaches the
+database as it is, and PostgreSQL refuses a NUL in any text. A list's address
+that carries one is refused the same way, back to the list without its filters.
 """
 
 import re
@@ -20,6 +24,18 @@ from django.utils.translation import gettext
 # An id as the database stores it: ASCII digits only (str.isdigit also takes "²" and
 # "١"), and few enough of them for a 64-bit column.
 ID = re.compile(r"[0-9]{1,18}")
+
+
+def has_nul(values) -> bool:
+    """Return True if any key or value of the QueryDict holds a NUL character."""
+    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+
+
+def is_a_list(request) -> bool:
+    """Return True if the request is for a model's list, whose address holds its filters
+    (a page with a form of its own says what is wrong next to the field)."""
+    match = request.resolver_match
+    return match is not None and (match.url_name or "").endswith("_changelist")
 
 
 def is_id(value: str) -> bool:
@@ -38,6 +54,12 @@ class BackOfficeSite(admin.AdminSite):
                     gettext("The rows chosen could not be read: please choose them again."),
                 )
                 return HttpResponseRedirect(request.get_full_path())
+            if is_a_list(request) and has_nul(request.GET):
+                messages.error(
+                    request,
+                    gettext("The address could not be read: please choose the filters again."),
+                )
+                return HttpResponseRedirect(request.path)
             return view(request, *args, **kwargs)
 
         return super().admin_view(checked, cacheable)

@@ -5,6 +5,7 @@ A page that sends mail at once catches ``MAIL_ERRORS`` and tells the person with
 ``say_not_sent``; mail sent by a task is retried or recorded by the task.
 """
 
+import logging
 import smtplib
 
 from django.conf import settings
@@ -17,6 +18,17 @@ from django.utils.translation import gettext_lazy as _
 # What a mail server that is down or refuses raises: the backends' SMTP errors, and
 # the socket's (ConnectionRefusedError, timeouts) for one that cannot be reached.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+logger = logging.getLogger(__name__)
+
+
+def is_deliverable(address: str) -> bool:
+    """Return True unless the address is under the reserved top-level domain .invalid.
+
+    Nothing can be delivered there (RFC 2606); it is where an erased account's
+    address points (``privacy``), so no e-mail queued for that person goes out.
+    """
+    return not address.rstrip(".").lower().endswith(".invalid")
 
 
 def absolute_url(path: str) -> str:
@@ -48,8 +60,12 @@ def send_templated(
 
     ``language`` is the reader's (``user.language``); None keeps the active one,
     for a reader without an account. ``subject`` may be lazy: it is translated
-    here, with the bodies. Attachments are passed as they are.
+    here, with the bodies. Attachments are passed as they are. Nothing is sent
+    to an address that cannot receive mail (``is_deliverable``).
     """
+    if not is_deliverable(to):
+        logger.info("An e-mail (%s) to an address that cannot receive mail was not sent", template)
+        return
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     with translation.override(language or translation.get_language()):
         message = EmailMultiAlternatives(

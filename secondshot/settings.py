@@ -36,6 +36,9 @@ BOOKING_CHANGE_CUTOFF = timedelta(hours=env.int("BOOKING_CHANGE_CUTOFF_HOURS", d
 # SS-2: a first attempt booked fewer than this many days before the voucher
 # expires carries a warning that a retake would have to fit in the days left.
 RETAKE_WARNING_DAYS = env.int("RETAKE_WARNING_DAYS", default=30)
+# A candidate's account is erased after this many years with no activity and no live
+# voucher (docs/privacy.md), by the daily erase_inactive_accounts job.
+PRIVACY_RETENTION_YEARS = env.int("PRIVACY_RETENTION_YEARS", default=3)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "exams",
+    "privacy",
     "vouchers",
 ]
 

@@ -15,6 +15,7 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/data/", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
     # Django's set_language (what django.conf.urls.i18n holds), wrapped to keep a
     # signed-in person's choice on their account.

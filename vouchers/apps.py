@@ -7,17 +7,15 @@ class VouchersConfig(AppConfig):
     verbose_name = _("Second Shot vouchers")
 
     def ready(self):
-        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_save
 
         from exams import holds
         from exams.models import Exam, Sitting, TestCenter
 
-        from .audit import register_sqlite_functions
+        from . import personal_data  # noqa: F401  (registers what the offer holds of a person)
         from .models import Customer, ExamPack, pending_bookings_of_exam
         from .page_cache import forget_all_on_commit
 
-        connection_created.connect(register_sqlite_functions)
         # SS-13: an exam booked for sittings still to come keeps its number (exams/holds.py).
         holds.count_bookings_with(pending_bookings_of_exam)
         # What the dashboard's cached cards show of the catalogue (page_cache.py).

@@ -2,18 +2,13 @@
 
 The trail is append-only in the models (``VoucherEvent``) and in the database
 (triggers, migrations 0002 and 0009: no UPDATE, DELETE or TRUNCATE).
-``maintenance()`` lifts the triggers for the one job that may empty the table: a
-test or benchmark database being reset.
+``maintenance()`` (``core.append_only``) lifts the triggers for the one job that
+may empty the table: a test or benchmark database being reset.
 """
 
-import threading
-from contextlib import contextmanager
-
-from django.db import connection
+from core.append_only import maintenance  # noqa: F401  (tests and seed_load lift the triggers)
 
 from .models import VoucherEvent
-
-_maintenance = threading.local()
 
 
 def record(voucher, action, *, actor=None, at=None, **details) -> VoucherEvent:
@@ -41,32 +36,3 @@ def record_each(changes, action, *, actor=None, at=None) -> list[VoucherEvent]:
         )
         for voucher, details in changes
     )
-
-
-def is_locked() -> int:
-    """1 unless this thread is in ``maintenance()``: read by the SQLite triggers."""
-    return 0 if getattr(_maintenance, "active", False) else 1
-
-
-@contextmanager
-def maintenance():
-    """Let this thread empty the audit trail: SQLite's triggers read the thread's flag,
-    PostgreSQL's TRUNCATE trigger the connection's ``secondshot.audit_maintenance``."""
-    _maintenance.active = True
-    _set_postgres_maintenance("on")
-    try:
-        yield
-    finally:
-        _maintenance.active = False
-        _set_postgres_maintenance("")
-
-
-def _set_postgres_maintenance(value: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('secondshot.audit_maintenance', %s, false)", [value])
-
-
-def register_sqlite_functions(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("secondshot_audit_locked", 0, is_locked)

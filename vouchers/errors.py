@@ -158,3 +158,20 @@ class Reason(BaseReason):
         ),
     )
     ALREADY_VOIDED = "already_voided", _("This voucher is already cancelled.")
+    # erasing a candidate's account (privacy)
+    ACCOUNT_CLOSED = "account_closed", _("This account is closed: it can no longer book.")
+    ERASURE_BOOKING_SCHEDULED = (
+        "erasure_booking_scheduled",
+        _(
+            "Exam %(exam)s is booked for %(when)s. Erasing the account cancels this booking; "
+            "please confirm that it may be cancelled."
+        ),
+    )
+    ERASURE_BOOKING_SOON = (
+        "erasure_booking_soon",
+        _(
+            "Exam %(exam)s is booked for %(when)s, and bookings can be cancelled only until "
+            "%(cutoff_hours)s hours before the sitting. The account can be erased once the "
+            "sitting has started."
+        ),
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.append_only import TrailEvent
 from core.validators import latest_date
 from exams.models import Exam, Sitting
 
@@ -699,15 +700,7 @@ def pending_bookings_of_exam(exam: Exam, *, at: datetime) -> int:
     return Booking.objects.filter(exam=exam).in_state(Booking.State.PENDING, at=at).count()
 
 
-class VoucherEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit trail is append-only: events cannot be changed.")
-
-    def delete(self):
-        raise PermissionError("The audit trail is append-only: events cannot be deleted.")
-
-
-class VoucherEvent(models.Model):
+class VoucherEvent(TrailEvent):
     """One line of the append-only audit trail of a voucher (SS-12).
 
     Written by the workflows in the same transaction as the change it records;
@@ -729,24 +722,12 @@ class VoucherEvent(models.Model):
             "voucher.registration_withdrawn",
             _("Registration withdrawn: the pack is another person's"),
         )
+        NUMBER_RETIRED = "voucher.number_retired", _("Number retired: account erased")
 
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-        help_text=_("Empty when the system acted on its own."),
-    )
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-
-    objects = VoucherEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voucher event")
@@ -761,14 +742,6 @@ class VoucherEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.voucher.masked_number}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The audit trail is append-only: events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit trail is append-only: events cannot be deleted.")
 
 
 # A failed reminder is tried again on later runs, up to this many sends in all.

@@ -41,6 +41,7 @@ from backoffice.filters import AutocompleteFilter, StaffFilter
 from backoffice.paging import BoundedPaginator
 from backoffice.widgets import SafeAutocompleteSelect
 from exams.models import Sitting
+from privacy.models import AccountEvent
 from tests.backoffice.conftest import signed_in
 from tests.factories import (
     BookingFactory,
@@ -56,7 +57,7 @@ from vouchers.models import Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 pytestmark = pytest.mark.django_db
 
-BIG = {get_user_model(), Customer, ExamPack, Voucher, Booking, Sitting, VoucherEvent}
+BIG = {get_user_model(), Customer, ExamPack, Voucher, Booking, Sitting, VoucherEvent, AccountEvent}
 
 # Read from a big table, and kept: why (bench/README.md has the measurements).
 ACCEPTED_FILTERS = {
@@ -92,7 +93,11 @@ def world(manager, support, exam_admin, superuser):
     event = VoucherEvent.objects.create(
         voucher=voucher, actor=support, action=VoucherEvent.Action.CONFIRMATION_RESENT
     )
+    request = AccountEvent.objects.create(
+        person=voucher.registered_by, actor=support, action=AccountEvent.Action.EXPORTED
+    )
     objects = [customer, pack, voucher, booking, event, sitting, sitting.centre, booking.exam]
+    objects += [request]
     objects += [voucher.registered_by, manager.groups.first(), UserFactory()]
     clients = {
         "manager": signed_in(manager),

@@ -37,9 +37,12 @@ def test_account_managers_keep_customers_issue_packs_and_read_usage():
 
 
 def test_support_finds_candidates_and_vouchers_and_creates_nothing():
-    """SS-6: support re-sends confirmations and reissues numbers; no packs, no outcomes."""
+    """SS-6: support re-sends confirmations and reissues numbers; no packs, no outcomes. They
+    also export and erase a candidate's data on request, and read the account's trail."""
     assert permissions_of(roles.SUPPORT) == {
         "accounts.view_user",
+        "privacy.handle_privacy_requests",
+        "privacy.view_accountevent",
         "vouchers.view_customer",
         "vouchers.view_exampack",
         "vouchers.view_voucher",

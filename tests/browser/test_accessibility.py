@@ -25,6 +25,7 @@ SIGNED_OUT = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/accounts/data/erased/",
     "/nowhere/",
 ]
 
@@ -35,6 +36,7 @@ def signed_in_pages(voucher, booking, exam, sitting):
         "/vouchers/register/",
         "/results/",
         "/accounts/",
+        "/accounts/data/erase/",
         f"/vouchers/{voucher.pk}/",
         f"/vouchers/{voucher.pk}/book/",
         f"/vouchers/{voucher.pk}/book/?q=074-343",

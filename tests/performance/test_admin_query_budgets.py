@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice import roles
+from privacy.models import AccountEvent
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     BookingFactory,
@@ -114,6 +115,14 @@ def build_world(n: int, tag: str, now) -> SimpleNamespace:
     w.event = VoucherEvent.objects.create(
         voucher=w.voucher, actor=w.candidate, action=VoucherEvent.Action.BOOKED
     )
+    # The candidate's exports: the trail's list and the candidate's page list them.
+    w.account_event = AccountEvent.objects.create(
+        person=w.candidate, actor=w.actors[0], action=AccountEvent.Action.EXPORTED
+    )
+    for actor in w.actors[1:]:
+        AccountEvent.objects.create(
+            person=w.candidate, actor=actor, action=AccountEvent.Action.EXPORTED, reason=tag
+        )
     w.group = Group.objects.create(name=f"Group {tag}")
     for i in range(n - 1):
         Group.objects.create(name=f"Group {tag} {i}")
@@ -189,6 +198,11 @@ ADMINS = {
         lambda w: w.event,
         filters=(lambda w: f"actor={w.actors[0].pk}", lambda w: "actor=candidates"),
     ),
+    "privacy.accountevent": Uses(
+        ("support", "superuser"),
+        lambda w: w.account_event,
+        filters=(lambda w: "action__exact=account.exported",),
+    ),
 }
 
 
@@ -243,6 +257,14 @@ CUSTOM_PAGES = {
         ("exam_admin",),
     ),
     "sitting series": (lambda w, client: reverse("admin:exams_sitting_series"), ("exam_admin",)),
+    "export a candidate's data": (
+        lambda w, client: reverse("admin:accounts_user_privacy_export", args=[w.candidate.pk]),
+        ("support",),
+    ),
+    "erase a candidate's data": (
+        lambda w, client: reverse("admin:accounts_user_privacy_erase", args=[w.candidate.pk]),
+        ("support",),
+    ),
     "autocomplete: customers": (
         autocomplete("vouchers", "exampack", "customer"),
         ("manager", "support"),
@@ -271,7 +293,7 @@ class Page:
 # through their own and their groups', and their role are three more.
 BUDGETS = {
     "auth.group": {"list": 5, "page": 6, "add": 4},
-    "accounts.user": {"list": 6, "page": 8, "add": 3},
+    "accounts.user": {"list": 6, "page": 9, "add": 3},  # the page: the account's trail too
     "exams.exam": {"list": 7, "page": 6, "add": 5},
     "exams.testcenter": {"list": 8, "page": 6, "add": 5},
     "exams.sitting": {"list": 10, "page": 8, "add": 5},
@@ -280,6 +302,7 @@ BUDGETS = {
     "vouchers.voucher": {"list": 9, "page": 10},
     "vouchers.booking": {"list": 9, "page": 7},
     "vouchers.voucherevent": {"list": 8, "page": 7},
+    "privacy.accountevent": {"list": 6, "page": 6},
 }
 CUSTOM_BUDGETS = {
     "index": 5,
@@ -289,6 +312,8 @@ CUSTOM_BUDGETS = {
     "find by number": 4,
     "import results": 4,
     "sitting series": 4,
+    "export a candidate's data": 5,
+    "erase a candidate's data": 7,  # what stands in the way: the bookings, the trail
     "autocomplete: customers": 7,
     "autocomplete: packs": 7,
     "autocomplete: account managers": 4,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -173,6 +174,7 @@ PAGES = {
     ),
     "calendar file": (lambda w: reverse("portal:booking_calendar", args=[w.scheduled.pk]), 4),
     "register": (lambda w: reverse("portal:register_voucher"), 4),
+    "erase your account": (lambda w: reverse("privacy:erase"), 4),
 }
 
 
@@ -240,6 +242,32 @@ def test_booking_and_cancelling_make_the_same_queries_whatever_the_data_size(
         (small_count, _), (large_count, large_sql) = small_counts[name], large_counts[name]
         assert large_count == small_count, "\n".join(large_sql)
         assert large_count <= budget, f"{name}: {large_count} queries\n" + "\n".join(large_sql)
+
+
+def test_the_data_download_and_the_erasure_make_the_same_queries_whatever_the_data_size(
+    client,
+):
+    """The export reads each kind of data once; erasure retires every number in one
+    statement and writes their events in another, whatever the number of vouchers."""
+    counts = {}
+    for size in (SMALL, LARGE):
+        world = build_world(**size, tag=f"privacy{size['vouchers']}")
+        Booking.objects.filter(pk=world.scheduled.pk).update(status=Booking.Status.CANCELLED)
+        client.force_login(world.candidate)
+        ContentType.objects.clear_cache()  # counted cold: erasure reads the User's type
+        with CaptureQueriesContext(connection) as exported:
+            assert client.post(reverse("privacy:export")).status_code == 200
+        with CaptureQueriesContext(connection) as erased:
+            response = client.post(
+                reverse("privacy:erase"),
+                {"password": "correct horse battery staple", "understood": "on"},
+            )
+            assert response.status_code == 302, response.content[:500]
+        counts[size["vouchers"]] = [len(exported), len(erased)], erased
+    (small, _), (large, large_erased) = counts[SMALL["vouchers"]], counts[LARGE["vouchers"]]
+    sql = "\n".join(q["sql"] for q in large_erased.captured_queries)
+    assert large == small, sql
+    assert large[0] <= 11 and large[1] <= 28, (large, sql)
 
 
 def booking_post_queries(client, *, pack_size: int, tag: str) -> int:

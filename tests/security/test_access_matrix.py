@@ -54,6 +54,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.tokens import email_verification_token
 from backoffice import roles
 from exams.models import Sitting
+from privacy.models import AccountEvent
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     CandidateFactory,
@@ -175,6 +176,8 @@ ADMIN_MODELS = {
         {"manager": "v", "support": "v", "exam_admin": "v", "superuser": "v"},
         "event_a",
     ),
+    # The account's trail of exports and erasures: read-only, for whoever handles them.
+    "privacy_accountevent": ({"support": "v", "superuser": "v"}, "account_event_a"),
 }
 SCOPED = {
     "vouchers_customer",
@@ -268,6 +271,9 @@ def build_world():
         now=now - timedelta(days=1),
     )
     w.event_a = VoucherEvent.objects.filter(voucher=w.voucher_a).earliest("pk")
+    w.account_event_a = AccountEvent.objects.create(
+        person=w.candidate_a, actor=w.support, action=AccountEvent.Action.EXPORTED, reason="matrix"
+    )
     w.group = Group.objects.get(name=roles.ACCOUNT_MANAGERS)
     w.booking_type = ContentType.objects.get_for_model(Booking)
 
@@ -357,6 +363,11 @@ PORTAL = {
     ),
     "resend_verification": Check(url("resend_verification"), signed_in_only(NOT_ALLOWED)),
     "account": Check(url("account"), signed_in_only(OK)),
+    # A person's own data: the download is POST only; the erasure page is everyone's own
+    # (staff read why theirs is not erased there); the page after it is open to all.
+    "privacy:export": Check(url("privacy:export"), signed_in_only(NOT_ALLOWED)),
+    "privacy:erase": Check(url("privacy:erase"), signed_in_only(OK)),
+    "privacy:erased": Check(url("privacy:erased"), everyone(OK)),
     "password_change": Check(url("password_change"), signed_in_only(OK)),
     "password_change_done": Check(url("password_change_done"), signed_in_only(OK)),
     "password_reset": Check(url("password_reset"), everyone(OK)),
@@ -488,6 +499,15 @@ ADMIN_SITE = {
         url("admin:exams_sitting_series"),
         staff_who({r for r in STAFF if may(r, "exams_sitting", "a")}),
     ),
+    # A candidate's data, exported or erased on their request: support and superusers.
+    "admin:accounts_user_privacy_export": Check(
+        url("admin:accounts_user_privacy_export", "candidate_a"),
+        staff_who({"support", "superuser"}),
+    ),
+    "admin:accounts_user_privacy_erase": Check(
+        url("admin:accounts_user_privacy_erase", "candidate_a"),
+        staff_who({"support", "superuser"}),
+    ),
     # Setting a password needs "change user": superusers only (support may only view).
     "admin:auth_user_password_change": Check(
         url("admin:auth_user_password_change", "candidate_a"), staff_who({"superuser"})
@@ -513,7 +533,7 @@ VARIANTS = {
             lambda w, label=label: reverse("admin:app_list", args=[label]),
             admin_only({role: app_index_outcome(role, label) for role in STAFF}),
         )
-        for label in ("auth", "accounts", "exams", "vouchers")
+        for label in ("auth", "accounts", "exams", "privacy", "vouchers")
     ],
     "admin:autocomplete": [
         autocomplete("vouchers", "exampack", "customer", "vouchers_customer"),
@@ -594,6 +614,7 @@ def everything():
         list(Sitting.objects.order_by("pk").values_list("pk", "seats_taken", "starts_at")),
         list(User.objects.order_by("pk").values_list("pk", "email", "password", "is_active")),
         VoucherEvent.objects.count(),
+        AccountEvent.objects.count(),
         LogEntry.objects.count(),
     )
 
@@ -702,6 +723,30 @@ NOT_STAFF = dict.fromkeys(("anonymous", *CANDIDATES), ADMIN_SIGN_IN)
 # (what, path, data, {role: outcome}). Every one of these must leave everything as it
 # was, send no e-mail and log nothing.
 WRONG_ROLE_POSTS = [
+    (
+        "download a person's data while signed out",
+        url("privacy:export"),
+        None,
+        {"anonymous": SIGN_IN},
+    ),
+    (
+        "erase an account while signed out",
+        url("privacy:erase"),
+        lambda w: {"password": "correct horse battery staple", "understood": "on"},
+        {"anonymous": SIGN_IN},
+    ),
+    (
+        "export candidate A's data from the back office",
+        url("admin:accounts_user_privacy_export", "candidate_a"),
+        lambda w: {"reason": "matrix"},
+        NOT_STAFF | {"manager_a": FORBIDDEN, "manager_b": FORBIDDEN, "exam_admin": FORBIDDEN},
+    ),
+    (
+        "erase candidate A's data from the back office",
+        url("admin:accounts_user_privacy_erase", "candidate_a"),
+        lambda w: {"reason": "matrix", "consent_0": "on"},
+        NOT_STAFF | {"manager_a": FORBIDDEN, "manager_b": FORBIDDEN, "exam_admin": FORBIDDEN},
+    ),
     (
         "cancel candidate A's booking",
         url("portal:cancel_booking", "booking_a"),
@@ -852,12 +897,16 @@ WRONG_ROLE_POSTS = [
 CHANGES_ON_POST = {
     "logout",
     "resend_verification",
+    "privacy:export",
+    "privacy:erase",
     "portal:review_booking",
     "portal:cancel_booking",
     "portal:review_move",
     "portal:resend_booking_email",
     "portal:recover_number",
     "admin:logout",
+    "admin:accounts_user_privacy_export",
+    "admin:accounts_user_privacy_erase",
     "admin:vouchers_exampack_numbers_csv",
     "admin:vouchers_exampack_numbers_email",
     "admin:vouchers_exampack_numbers_done",

@@ -1036,3 +1036,18 @@ def test_an_autocomplete_field_with_a_value_that_is_no_id_is_refused_not_a_serve
     assert response.status_code == 200
     assert not ExamPack.objects.exists()
     assert not Sitting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["admin:vouchers_voucherevent_changelist", "admin:privacy_accountevent_changelist"]
+)
+def test_a_nul_in_a_lists_filter_is_refused_with_a_message_not_a_server_error(url):
+    """SPEC "Bad input": PostgreSQL refuses a NUL in any text, so the list never asks it."""
+    client = signed_in(StaffFactory(is_superuser=True))
+    client.raise_request_exception = False
+
+    response = client.get(reverse(url), {"action__exact": "\x00"})
+
+    assert response.status_code == 302 and response["Location"] == reverse(url)
+    page = client.get(response["Location"])
+    assert "please choose the filters again" in page.content.decode()

@@ -155,8 +155,9 @@ def test_an_old_database_migrates_and_keeps_every_row_where_it_was(old_database)
 
     assert migrated.returncode == 0, migrated.stderr
     assert "Adopted 6 migrations and 1 content types of app 'secondshot'" in migrated.stdout
-    # Migrations made after the dump run too: their rows, and the content types and
-    # permissions of the models they create, are the only other rows added.
+    # Migrations made after the dump run too: their rows, the content types and
+    # permissions of the models they create, and those new permissions granted to a
+    # role, are the only other rows added.
     newer = re.findall(r"Applying (\w+)\.(\w+)\.\.\. OK", migrated.stdout)
     after = old_database.fingerprint()
     new_types = {
@@ -165,6 +166,9 @@ def test_an_old_database_migrates_and_keeps_every_row_where_it_was(old_database)
     added = sorted(set(after["permissions"]) - set(before["permissions"]))
     assert all(type_id in new_types for _, type_id, _ in added), added
     after["permissions"] = sorted(set(after["permissions"]) - set(added))
+    granted = sorted(set(after["group permissions"]) - set(before["group permissions"]))
+    assert {permission for _, permission in granted} <= {pk for pk, _, _ in added}, granted
+    after["group permissions"] = sorted(set(after["group permissions"]) - set(granted))
     assert after == before
     # Nothing else was added but the six migrations' rows under their new app: in
     # particular no second content type or permissions for the user, which the groups
@@ -174,6 +178,9 @@ def test_an_old_database_migrates_and_keeps_every_row_where_it_was(old_database)
         newer
     )
     assert sizes.pop("auth_permission") == sizes_before.pop("auth_permission") + len(added)
+    assert sizes.pop("auth_group_permissions") == sizes_before.pop(
+        "auth_group_permissions"
+    ) + len(granted)
     assert sizes.pop("django_content_type") == sizes_before.pop("django_content_type") + len(
         new_types
     )

@@ -25,7 +25,10 @@ class ReasonForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         label=_("Reason"),
-        help_text=_("Written to each voucher's audit trail with your name."),
+        help_text=_(
+            "Written to each voucher's audit trail with your name. The candidate can read it "
+            "in their data export: write no one's name or e-mail address here."
+        ),
         error_messages={"required": _("Say why, for the audit trail.")},
     )
 

@@ -3,11 +3,13 @@
 Issue a pack and hand its numbers over by e-mail, register a voucher, book a
 sitting, cancel or move a booking, send its details again, record an outcome or
 a whole results file, reissue a voucher number, re-send the confirmation, void a
-voucher. Each e-mail one of them causes is queued with its change (``tasks``).
+voucher, retire an erased candidate's numbers. Each e-mail one of them causes is
+queued with its change (``tasks``).
 Views and admin actions call these and never re-check a rule, nor send an e-mail.
 """
 
 from .booking import book_sitting, cancel_booking, move_booking, resend_booking_details
+from .erasure import retire_numbers
 from .outcomes import record_outcome
 from .packs import IssuedPack, hand_over_by_email, issue_pack, void_voucher
 from .registration import (
@@ -33,5 +35,6 @@ __all__ = [
     "reissue_number_on_behalf",
     "resend_booking_details",
     "resend_confirmation",
+    "retire_numbers",
     "void_voucher",
 ]

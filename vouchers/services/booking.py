@@ -28,9 +28,16 @@ def book_sitting(
     """
     now = now or timezone.now()
     with locking.workflow():
-        # The candidate's row serialises their bookings: SS-4 is about all of them.
-        # Locked, not read: nothing in it decides a rule.
-        locking.for_update(get_user_model().objects.filter(pk=candidate.pk)).values_list("pk").get()
+        # The candidate's row serialises their bookings: SS-4 is about all of them. It
+        # also serialises them with the erasure of the account (privacy), which locks it
+        # first: an account erased meanwhile books nothing.
+        is_active = (
+            locking.for_update(get_user_model().objects.filter(pk=candidate.pk))
+            .values_list("is_active", flat=True)
+            .get()
+        )
+        if not is_active:
+            raise Refused(Reason.ACCOUNT_CLOSED)
         # Only the candidate's own voucher's pack: another person's rows are never
         # locked, however many ids a candidate posts.
         mine = ExamPack.objects.filter(vouchers=voucher.pk, vouchers__registered_by=candidate.pk)
