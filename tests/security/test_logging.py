@@ -62,6 +62,16 @@ def test_a_server_error_is_logged_as_one_json_line_with_request_and_user_but_no_
     assert candidate.email not in whole
 
 
+def test_a_refused_or_busy_answer_is_logged_with_its_request_id(json_logs, client):
+    """Django logs a 4xx or 5xx answer after the middleware ends: the id is still on it."""
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    (warning,) = [line for line in json_logs() if line["logger"] == "django.request"]
+    assert warning["message"] == "Not Found: /no-such-page/"
+    assert warning["request_id"] == response["X-Request-ID"]
+
+
 def test_every_response_names_its_request(client):
     first, second = client.get(reverse("home")), client.get(reverse("home"))
     assert len(first["X-Request-ID"]) >= 16
