@@ -137,6 +137,7 @@ def test_a_refusal_shown_on_the_booking_page_is_counted(
     assert list(moved.values()) == [1], moved
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection as it ends
 def test_a_queued_task_shows_in_the_depth_and_its_wait_in_the_age(
     client, candidate, voucher, exam, sitting, now, prometheus, database_queue, run_worker
 ):
