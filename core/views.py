@@ -6,8 +6,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.utils.translation import check_for_language
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
@@ -44,6 +45,18 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+def server_error(request):
+    """The 500 page, with the request's id for the person to quote (``handler500``).
+
+    As Django's own: the template alone, no context processor, nothing that could
+    fail again while the error is being answered.
+    """
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(
+        template.render({"request_id": getattr(request, "request_id", None)})
+    )
 
 
 def healthz(request):

@@ -30,3 +30,6 @@ urlpatterns = [
     path("admin/password_change/", accounts_views.admin_password_change),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page names the request, so a person's report leads to its log lines.
+handler500 = "core.views.server_error"
