@@ -7,6 +7,8 @@ Every value can be changed from the environment without editing this file.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 
 def _int(name, default):
@@ -39,3 +41,22 @@ forwarded_allow_ips = (
 )
 # No control socket: nothing here uses it, and it would be one more file to own.
 control_socket_disable = True
+
+# Each worker counts its requests in files here and a scrape of /metrics adds them up
+# (core/metrics.py): the folder is this app server's, emptied as it starts, so the
+# counts start at zero with the server as Prometheus expects. Set before Django (and
+# prometheus-client) load, which the preloaded app does after this file is read.
+metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="secondshot-metrics-")
+)
+metrics_dir.mkdir(parents=True, exist_ok=True)
+for counts in metrics_dir.glob("*.db"):
+    counts.unlink()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+
+def child_exit(server, worker):
+    """A worker's counts stay (counters only grow); its live gauges, if any, go."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """What every page shares: the mailer, the language, date formats, the busy database's
-    page, the landing page and the health check. It knows no app above it."""
+    page, the landing page, the health and readiness checks and the metrics. It knows no app
+    above it."""
 
     name = "core"
     verbose_name = "Second Shot"
@@ -14,8 +15,10 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the deployment checks)
         from .append_only import register_sqlite_functions
+        from .metrics import TaskQueue, read_at_scrape
         from .middleware import remember_account_language
 
         user_logged_in.connect(remember_account_language, dispatch_uid="account_language")
         # The switch the append-only trails' SQLite triggers read (append_only.py).
         connection_created.connect(register_sqlite_functions, dispatch_uid="append_only")
+        read_at_scrape(TaskQueue())

@@ -47,7 +47,9 @@ class RequestContextFilter(logging.Filter):
     """Put the request id and the signed-in user's id on the record (None outside a request)."""
 
     def filter(self, record):
-        request = current_request.get()
+        # Django logs a 4xx or 503 answer (django.request) once the middleware has
+        # finished, so the request comes with the record rather than the context.
+        request = current_request.get() or getattr(record, "request", None)
         record.request_id = getattr(request, "request_id", None)
         user = loaded_user(request) if request is not None else None
         record.user_id = user.pk if user is not None else None

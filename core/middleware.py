@@ -14,7 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -76,10 +76,23 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        signed_in = session is not None and session.accessed and SESSION_KEY in session
+        signed_in = session is not None and session.accessed and _holds_sign_in(session)
         if loaded_user(request) is not None or signed_in:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _holds_sign_in(session) -> bool:
+    """Return True if the session names a signed-in person, or could not be read.
+
+    A session the page tried to read and the database could not give (a connection
+    cut) is asked for again here: failing again, the page (by now the "busy" one) is
+    kept out of caches all the same, instead of turning into a server error.
+    """
+    try:
+        return SESSION_KEY in session
+    except DatabaseError:
+        return True
 
 
 class ServiceUnavailable(Exception):

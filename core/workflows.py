@@ -21,6 +21,8 @@ from django.db.models import TextChoices
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
+from .metrics import count_refusal
+
 
 class Reason(TextChoices):
     """The base of every app's reasons: ``CODE = "code", _("The message, %(param)s.")``."""
@@ -79,6 +81,7 @@ def for_update(queryset):
 def workflow():
     """Run a workflow as one transaction.
 
+    Every refusal that leaves it is counted by its code (``core/metrics.py``).
     A constraint violation here means another request changed the same rows
     between our check and our write, which the locks should have prevented; the
     person is told to try again and nothing is written.
@@ -87,4 +90,9 @@ def workflow():
         with transaction.atomic():
             yield
     except IntegrityError as error:
-        raise Refused(Common.CONFLICT) from error
+        refusal = Refused(Common.CONFLICT)
+        count_refusal(refusal)
+        raise refusal from error
+    except Refused as refusal:
+        count_refusal(refusal)
+        raise

@@ -32,7 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fleet import load  # noqa: E402
+from fleet import load, observe  # noqa: E402
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE = "secondshot_fleet"
@@ -51,6 +51,8 @@ SETTINGS = {
     "TRUSTED_PROXIES": "127.0.0.1",
     "FORWARDED_ALLOW_IPS": "127.0.0.1",
     "GUNICORN_WORKERS": "2",
+    # The script reads each app server's /metrics from here (fleet/observe.py).
+    "METRICS_ALLOWED_ADDRESSES": "127.0.0.1",
     "DJANGO_SETTINGS_MODULE": "secondshot.settings",
 }
 # A mail server's answer takes this long (fleet/smtp_sink.py).
@@ -371,10 +373,27 @@ class Timeline:
         redis = self.fleet.processes["redis"]
         redis.kill()
         self.note("Redis killed: the cache and the rate limits are gone")
+        down = {server: observe.ready(PORTS[server]) for server in ("app1", "app2")}
+        self.note(f"/readyz while Redis is down: {down}")
+        self.results["/readyz 503 naming the cache while Redis is down"] = all(
+            status == 503 and failed == ["cache"] for status, failed in down.values()
+        )
         time.sleep(1)
         redis.start()
         wait_for(redis_answers, "Redis again")
         self.note("Redis started again, empty")
+        back = all(self.ready_again(server, within=20) for server in ("app1", "app2"))
+        self.results["/readyz 200 once Redis is back"] = back
+        self.note(f"/readyz once Redis is back: {'200 on both' if back else 'not 200'}")
+
+    @staticmethod
+    def ready_again(server: str, *, within: float) -> bool:
+        deadline = time.time() + within
+        while time.time() < deadline:
+            if observe.ready(PORTS[server])[0] == 200:
+                return True
+            time.sleep(0.2)
+        return False
 
 
 def guessing_limit_is_fleet_wide(cast: dict, fleet: Fleet, log: load.Log) -> dict:
@@ -545,6 +564,15 @@ def run_load(fleet: Fleet, cast: dict, log: load.Log, seconds: int, passes: dict
         "results files not imported": 0 if log.imports else 1,
     }
     passes |= timeline.results
+    try:
+        observed = observe.figures({server: PORTS[server] for server in ("app1", "app2")})
+        passes["/metrics answered by both app servers"] = True
+    except requests.RequestException as error:
+        observed = {"/metrics did not answer": str(error)}
+        passes["/metrics answered by both app servers"] = False
+    passes["/metrics hidden from an outside client through the balancer"] = (
+        observe.hidden_from_outside(PORTS["haproxy"])
+    )
     info = {
         "requests answered": sum(answers.values()),
         **{f"  {k}": n for k, n in sorted(answers.items())},
@@ -563,7 +591,12 @@ def run_load(fleet: Fleet, cast: dict, log: load.Log, seconds: int, passes: dict
             f"{at:7.2f}  {kind:28} {what}  {server or ''}\n"
             for at, kind, what, server in log.events
         )
-    return report(figures, info, passes)
+    ok = report(figures, info, passes)
+    say("\n=== What /metrics says (fleet/observe.py) ===")
+    width = max(len(k) for k in observed) + 2
+    for name, value in observed.items():
+        say(f"{name:<{width}}{value!s:>8}")
+    return ok
 
 
 if __name__ == "__main__":

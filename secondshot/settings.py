@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every response, a redirect or a 500 included, carries the request's id.
     "core.middleware.RequestIdMiddleware",
+    # Times the whole request, every middleware included, under the view that answered.
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cached forever
     # under hashed names, before any session or database work.
@@ -155,6 +157,11 @@ if env.int("TRUSTED_PROXY_COUNT", default=0) and not TRUSTED_PROXIES:
         "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES: set it to the load balancers' "
         "addresses (TRUSTED_PROXIES=10.0.0.10,10.0.0.11), then remove TRUSTED_PROXY_COUNT."
     )
+# Who may read /metrics (core/metrics.py): the addresses or networks Prometheus scrapes
+# from (10.0.0.5,127.0.0.1), as core/proxies.py reads the client's address; or
+# anyone sending "Authorization: Bearer <METRICS_TOKEN>". Nobody by default.
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -254,7 +261,7 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET:
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # A load balancer's health check speaks plain HTTP to the app server.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
+from core import metrics as core_metrics
 from core import views as core_views
 
 admin.site.site_header = _("Second Shot back office")
@@ -15,6 +16,8 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("accounts/data/", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
     # Django's set_language (what django.conf.urls.i18n holds), wrapped to keep a
@@ -27,3 +30,6 @@ urlpatterns = [
     path("admin/password_change/", accounts_views.admin_password_change),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page names the request, so a person's report leads to its log lines.
+handler500 = "core.views.server_error"

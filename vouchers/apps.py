@@ -9,10 +9,12 @@ class VouchersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from core.metrics import read_at_scrape
         from exams import holds
         from exams.models import Exam, Sitting, TestCenter
 
         from . import personal_data  # noqa: F401  (registers what the offer holds of a person)
+        from .metrics import VoucherFigures
         from .models import Customer, ExamPack, pending_bookings_of_exam
         from .page_cache import forget_all_on_commit
 
@@ -22,3 +24,4 @@ class VouchersConfig(AppConfig):
         for model in (Exam, TestCenter, Sitting, Customer, ExamPack):
             post_save.connect(forget_all_on_commit, sender=model)
             post_delete.connect(forget_all_on_commit, sender=model)
+        read_at_scrape(VoucherFigures())

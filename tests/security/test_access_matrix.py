@@ -351,6 +351,11 @@ PORTAL = {
     "signup": Check(url("signup"), everyone(OK)),
     # The load balancer's health check: anyone, no database, no session.
     "healthz": Check(url("healthz"), everyone(OK)),
+    # Readiness: anyone may ask whether the database and cache answer (nothing else shown).
+    "readyz": Check(url("readyz"), everyone(OK)),
+    # The figures: only METRICS_ALLOWED_ADDRESSES or the token (tests/operations), never
+    # a role; the test client's address is allowed by none by default.
+    "metrics": Check(url("metrics"), everyone(NOT_FOUND)),
     "signup_done": Check(url("signup_done"), everyone(OK)),
     "login": Check(
         url("login"), {"anonymous": OK} | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard"))

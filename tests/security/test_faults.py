@@ -201,3 +201,20 @@ def test_a_new_confirmation_link_while_the_mail_server_is_down_waits_in_the_queu
     run_worker()
     queued.refresh_from_db()
     assert queued.status == "FAILED", "the failure is recorded, not lost"
+
+
+@pytest.mark.django_db
+def test_a_session_the_database_could_not_read_gives_busy_not_a_server_error(
+    booking_request, monkeypatch
+):
+    """A connection cut as the page reads the session: 503 "try again", kept out of caches."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def cut(self):
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(SessionStore, "load", cut)
+    response = booking_request["client"].get(booking_request["url"])
+
+    assert response.status_code == 503
+    assert "no-store" in response["Cache-Control"]

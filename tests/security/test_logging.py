@@ -62,6 +62,16 @@ def test_a_server_error_is_logged_as_one_json_line_with_request_and_user_but_no_
     assert candidate.email not in whole
 
 
+def test_a_refused_or_busy_answer_is_logged_with_its_request_id(json_logs, client):
+    """Django logs a 4xx or 5xx answer after the middleware ends: the id is still on it."""
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    (warning,) = [line for line in json_logs() if line["logger"] == "django.request"]
+    assert warning["message"] == "Not Found: /no-such-page/"
+    assert warning["request_id"] == response["X-Request-ID"]
+
+
 def test_every_response_names_its_request(client):
     first, second = client.get(reverse("home")), client.get(reverse("home"))
     assert len(first["X-Request-ID"]) >= 16
@@ -115,3 +125,31 @@ def test_personal_pages_are_private_and_never_stored(client, url_name, user):
 def test_a_public_page_is_not_marked_private(client):
     response = client.get(reverse("home"))
     assert "private" not in response.get("Cache-Control", "")
+
+
+def test_the_error_pages_show_the_reference_that_finds_the_request_in_the_logs(monkeypatch):
+    """A person who quotes it leads support to the request's lines on every server."""
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(core_views.HomeView, "get", broken)
+    response = Client(raise_request_exception=False).get(reverse("home"))
+
+    assert response.status_code == 500
+    assert "please quote this reference" in response.content.decode()
+    assert response["X-Request-ID"] in response.content.decode()
+
+
+def test_the_busy_page_shows_the_reference_too(monkeypatch):
+    from django.db import OperationalError
+
+    def busy(self, request, *args, **kwargs):
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(core_views.HomeView, "get", busy)
+    response = Client().get(reverse("home"))
+
+    assert response.status_code == 503
+    reference = f'reference: <span class="font-monospace">{response["X-Request-ID"]}</span>'
+    assert reference in response.content.decode()
