@@ -356,10 +356,12 @@ PORTAL = {
         url("login"), {"anonymous": OK} | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard"))
     ),
     "logout": Check(url("logout"), everyone(NOT_ALLOWED)),  # POST only: GET signs nobody out
-    # The link works for whoever opens it (it is the secret); it confirms A's address.
+    # The link works for whoever opens it (it is the secret); it confirms A's address
+    # and signs an anonymous opener in as A (docs/decisions.md).
     "verify_email": Check(
         verify_link,
-        {"anonymous": Redirect("login")} | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard")),
+        {"anonymous": Redirect("portal:dashboard")}
+        | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard")),
     ),
     "resend_verification": Check(url("resend_verification"), signed_in_only(NOT_ALLOWED)),
     "account": Check(url("account"), signed_in_only(OK)),
@@ -945,6 +947,8 @@ def test_every_url_answers_every_role_as_the_matrix_says(django_capture_on_commi
                         failures.append(f"GET {name} as {role} changed something")
                 else:
                     response = client.get(path)
+                if name == "verify_email" and role == "anonymous":
+                    client.logout()  # the link signed them in, as designed: anonymous again
                 counts["GET"] += 1
                 problem = outcome_of(response, expected, path, w) or leaked(response, check, role)
                 if problem:
