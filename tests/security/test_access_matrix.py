@@ -422,6 +422,10 @@ PORTAL = {
         url("portal:resend_booking_email", "booking_a"), signed_in_only(NOT_ALLOWED)
     ),
     "portal:recover_number": Check(recover_link, candidate_a_only()),
+    # POST only: "Lost your number?" on the voucher's page.
+    "portal:send_recovery_link": Check(
+        url("portal:send_recovery_link", "voucher_a"), signed_in_only(NOT_ALLOWED)
+    ),
     # The language switcher posts here; a GET only redirects (to "/" without a ``next``)
     # and sets nothing. A POST sets the cookie and, signed in, one's own account's language.
     "set_language": Check(url("set_language"), everyone(Redirect("home"))),
@@ -774,6 +778,12 @@ WRONG_ROLE_POSTS = [
         {"anonymous": SIGN_IN, "candidate_b": NOT_FOUND, "manager_b": NOT_FOUND},
     ),
     (
+        "e-mail a link to a new number for candidate A's voucher",
+        url("portal:send_recovery_link", "voucher_a"),
+        None,
+        {"anonymous": SIGN_IN, "candidate_b": NOT_FOUND, "manager_b": NOT_FOUND},
+    ),
+    (
         "take a new number with candidate A's recovery link",
         recover_link,
         None,
@@ -906,6 +916,7 @@ CHANGES_ON_POST = {
     "portal:review_move",
     "portal:resend_booking_email",
     "portal:recover_number",
+    "portal:send_recovery_link",
     "admin:logout",
     "admin:accounts_user_privacy_export",
     "admin:accounts_user_privacy_erase",
