@@ -2,6 +2,9 @@
 # Everything else here is what those two do.
 
 PORT ?= 8000
+# E-mail links point at the port the portal is served on. A SITE_URL set in the
+# environment wins over PORT; .env's SITE_URL is not read under make run.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -35,11 +38,11 @@ migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 
 demo: $(VENV)/.installed
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 
 serve: $(VENV)/.installed catalogues
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (back office: /admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed and none was found." \

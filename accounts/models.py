@@ -116,6 +116,12 @@ class User(AbstractUser):
         """Return True if the person has opened the verification link sent to their address."""
         return self.email_verified_at is not None
 
+    def can_sign_in_by_link(self) -> bool:
+        """Return True if opening a one-time link sent to this address may sign the person
+        in: an active account without staff rights (the back office always asks for its
+        password)."""
+        return self.is_active and not self.is_staff and not self.is_superuser
+
     def get_full_name(self):
         return self.legal_name or self.email
 

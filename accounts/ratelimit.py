@@ -126,6 +126,8 @@ SIGN_IN_FAILURES_PER_ADDRESS = Limit("signin-address", attempts=50, window_secon
 # per client address (sign-up and password reset), and per address written to.
 MAIL_REQUESTS_PER_ADDRESS = Limit("mail-address", attempts=20, window_seconds=60 * 60)
 MAILS_PER_RECIPIENT = Limit("mail-recipient", attempts=5, window_seconds=60 * 60)
+# Requests for support, per account: enough for a real problem, too few to flood support.
+SUPPORT_REQUESTS_PER_ACCOUNT = Limit("support-account", attempts=5, window_seconds=24 * 60 * 60)
 
 
 def _account(email: str) -> str:
@@ -199,6 +201,10 @@ PAUSED = {
     "e-mails": _(
         "There have been too many requests for e-mails from your network or to this "
         "address, so we have paused them to protect everyone's inbox."
+    ),
+    "support requests": _(
+        "You have sent us several requests today, so we have paused new ones until "
+        "tomorrow. We answer every request by e-mail."
     ),
     "voucher number look-ups": _(
         "There have been too many unsuccessful voucher number look-ups from your account or "

@@ -3,7 +3,7 @@ the password pages; and the back office's sign-in and password change, limited h
 like the portal's (``ratelimit.limit_password_guesses``)."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
@@ -56,13 +56,26 @@ class SignUpDoneView(TemplateView):
 
 
 class VerifyEmailView(View):
-    """Open the verification link: the address is confirmed and the link dies."""
+    """Open the verification link: the address is confirmed, the link dies, and the
+    person is signed in and taken to their vouchers.
+
+    The link is one-time and time-limited (``accounts/tokens.py``), so it signs in no
+    more than the password-reset link would let its holder do. Someone already signed
+    in stays who they are; a staff account is never signed in by a link
+    (docs/decisions.md, "Signed in by the verification link").
+    """
 
     def get(self, request, uidb64, token):
-        if services.confirm_email(uidb64=uidb64, token=token) is None:
+        user = services.confirm_email(uidb64=uidb64, token=token)
+        if user is None:
             return render(request, "accounts/verify_failed.html", status=400)
         messages.success(request, _("Thank you: your e-mail address is confirmed."))
-        return redirect("portal:dashboard" if request.user.is_authenticated else "login")
+        if request.user.is_authenticated:
+            return redirect("portal:dashboard")
+        if not user.can_sign_in_by_link():
+            return redirect("login")
+        login(request, user)
+        return redirect("portal:dashboard")
 
 
 class ResendVerificationView(LoginRequiredMixin, View):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "exams",
     "privacy",
     "vouchers",
+    "support",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     # signed-in person's choice on their account.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("vouchers.urls")),
+    path("help/", include("support.urls")),
     # The back office's password doors, limited as the portal's are; before the admin's
     # own paths, which they stand in for.
     path("admin/login/", accounts_views.admin_sign_in),

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from exams.models import Exam, Sitting, TestCenter
+from tests.factories import UserFactory
 from vouchers import numbers
 from vouchers.models import Booking, Customer, ExamPack, Voucher, VoucherEvent, is_exam_eligible
 from vouchers.services import register_voucher
@@ -94,14 +95,16 @@ def test_seed_demo_puts_staff_into_role_groups_that_already_exist():
 
 @pytest.mark.django_db
 def test_seed_demo_is_safe_to_run_twice():
+    """Nothing is made twice but the newcomer's pack of one, new on every run."""
     first_output = seed_demo()
     counts = row_counts()
 
     second_output = seed_demo()
 
-    assert row_counts() == counts
+    newcomer = {"ExamPack": 1, "Voucher": 1, "VoucherEvent": 1}
+    assert row_counts() == {model: n + newcomer.get(model, 0) for model, n in counts.items()}
     assert "seed_demo --new-pack" in second_output
-    assert not DISPLAYED_NUMBER.search(second_output)
+    assert len(DISPLAYED_NUMBER.findall(second_output)) == 1, "only the newcomer's number"
     for output in (first_output, second_output):
         assert "secondshot-demo" in output
         for email in [*STAFF_GROUPS, "admin@secondshot.test", "candidate@secondshot.test"]:
@@ -166,7 +169,7 @@ def test_seed_demo_candidate_has_registered_vouchers(django_capture_on_commit_ca
     confirmations = [m for m in mail.outbox if m.subject.endswith("voucher is registered")]
     assert [message.to for message in confirmations] == [[candidate.email]] * 2
 
-    [printed] = DISPLAYED_NUMBER.findall(output)
+    printed, _newcomers = DISPLAYED_NUMBER.findall(output)
     third = register_voucher(candidate=candidate, number=printed)
     assert third.pack == pack
     assert candidate.vouchers.count() == 3
@@ -179,10 +182,30 @@ def test_seed_demo_new_pack_prints_numbers_that_normalize_accepts():
 
     output = seed_demo("--new-pack")
 
-    new_pack = ExamPack.objects.exclude(pk__in=packs_before).get()
-    printed = DISPLAYED_NUMBER.findall(output)
+    # The other new pack is the newcomer's pack of one.
+    new_pack = ExamPack.objects.exclude(pk__in=packs_before).get(exam_count=3)
+    *printed, _newcomers = DISPLAYED_NUMBER.findall(output)
     assert len(printed) == new_pack.exam_count == 3
     hashes = {numbers.digest(numbers.normalize(number)) for number in printed}
     assert hashes == set(new_pack.vouchers.values_list("number_hash", flat=True))
     assert new_pack.is_second_shot
     assert new_pack.customer.name == "Contoso Training Ltd"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("run", [1, 2], ids=["first run", "later run"])
+def test_every_run_prints_a_number_a_new_candidate_can_register(run, settings):
+    """SS-5: the number is of a pack of its own, tied to nobody; the way there (sign-up,
+    the verification link in the terminal) is printed with it, on the port served."""
+    settings.SITE_URL = "http://127.0.0.1:8001"
+    for _ in range(run):
+        output = seed_demo()
+    newcomer = UserFactory(email_verified_at=timezone.now())
+
+    voucher = register_voucher(candidate=newcomer, number=DISPLAYED_NUMBER.findall(output)[-1])
+
+    assert voucher.pack.exam_count == 1
+    assert voucher.pack.candidate is None
+    assert "Try it as a new candidate" in output
+    assert "http://127.0.0.1:8001/accounts/signup/" in output
+    assert "E-mails print in this terminal" in output

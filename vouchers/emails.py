@@ -70,36 +70,60 @@ def recovery_url(voucher) -> str:
     return absolute_url(reverse("portal:recover_number", kwargs={"token": token}))
 
 
-def send_registration_confirmation(voucher) -> None:
-    """Confirm a registration, with the link that recovers a lost number (SS-6)."""
+def _to_voucher_owner(voucher, *, subject, template: str, **context) -> None:
+    """E-mail the candidate who registered the voucher, with a link that replaces its
+    number (SS-6), in their language."""
+    candidate = voucher.registered_by
     send_templated(
-        to=voucher.registered_by.email,
-        language=voucher.registered_by.language,
-        subject=_("Your Second Shot voucher is registered"),
-        template="vouchers/email/registration_confirmation",
+        to=candidate.email,
+        language=candidate.language,
+        subject=subject,
+        template=template,
         context={
-            "candidate": voucher.registered_by,
+            "candidate": candidate,
             "voucher": voucher,
             "pack": voucher.pack,
             "recovery_url": recovery_url(voucher),
+            **context,
         },
+    )
+
+
+def send_registration_confirmation(voucher) -> None:
+    """Confirm a registration, with the link that recovers a lost number (SS-6)."""
+    _to_voucher_owner(
+        voucher,
+        subject=_("Your Second Shot voucher is registered"),
+        template="vouchers/email/registration_confirmation",
     )
 
 
 def send_new_number(voucher, number: str) -> None:
     """Send the candidate the number that support reissued on their behalf (SS-6)."""
-    send_templated(
-        to=voucher.registered_by.email,
-        language=voucher.registered_by.language,
+    _to_voucher_owner(
+        voucher,
         subject=_("Your new Second Shot voucher number"),
         template="vouchers/email/new_number",
-        context={
-            "candidate": voucher.registered_by,
-            "voucher": voucher,
-            "pack": voucher.pack,
-            "number": numbers.display(number),
-            "recovery_url": recovery_url(voucher),
-        },
+        number=numbers.display(number),
+    )
+
+
+def send_number_changed(voucher) -> None:
+    """Tell the candidate their voucher's number was replaced through a recovery link,
+    with a fresh link for the next time (SS-6). Never the number itself."""
+    _to_voucher_owner(
+        voucher,
+        subject=_("Your Second Shot voucher number was changed"),
+        template="vouchers/email/number_changed",
+    )
+
+
+def send_recovery_link(voucher) -> None:
+    """Send the link that replaces a lost number, asked for on the voucher's page (SS-6)."""
+    _to_voucher_owner(
+        voucher,
+        subject=_("Your link to a new Second Shot voucher number"),
+        template="vouchers/email/recovery_link",
     )
 
 

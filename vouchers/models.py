@@ -352,6 +352,14 @@ class Voucher(models.Model):
         if self.is_expired(on=on):
             raise Refused(Reason.VOUCHER_EXPIRED, expires_on=self.pack.expires_on)
 
+    def check_can_send_recovery_link(self, *, candidate, on: date) -> None:
+        """Raise Refused unless the candidate may be e-mailed a fresh recovery link on the
+        given date ("Lost your number?", SS-6): their own voucher, neither voided nor expired.
+        """
+        if self.registered_by_id != candidate.pk:
+            raise Refused(Reason.VOUCHER_NOT_YOURS)
+        self.check_can_resend_confirmation(on=on)
+
     def check_can_resend_confirmation(self, *, on: date) -> None:
         """Raise Refused unless the registration confirmation may be sent again (SS-6).
 
@@ -717,6 +725,7 @@ class VoucherEvent(TrailEvent):
         OUTCOME = "voucher.outcome_recorded", _("Outcome recorded")
         NUMBER_REISSUED = "voucher.number_reissued", _("Number reissued")
         CONFIRMATION_RESENT = "voucher.confirmation_resent", _("Confirmation re-sent")
+        RECOVERY_LINK_SENT = "voucher.recovery_link_sent", _("Link to a new number sent")
         VOIDED = "voucher.voided", _("Voided")
         REGISTRATION_WITHDRAWN = (
             "voucher.registration_withdrawn",

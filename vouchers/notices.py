@@ -15,8 +15,10 @@ knows neither the workflows nor the tasks: both come to it.
   that has started). A cancellation is final, so its notice always goes.
 - **An audit event's e-mail**: a registration confirmed (or its confirmation
   re-sent), withdrawn because the pack is another person's, a number reissued on
-  the candidate's behalf. Not sent once the voucher has moved on (registered to
-  someone else, voided, numbered again): it would tell something no longer true.
+  the candidate's behalf, a number the candidate replaced themselves ("your
+  number was changed", with a fresh link), a fresh link asked for ("Lost your
+  number?"). Not sent once the voucher has moved on (registered to someone else,
+  voided, numbered again): it would tell something no longer true.
 - **A new pack's numbers** for the customer's contact.
 
 A number travels sealed (``numbers.seal``) and is opened only within
@@ -107,6 +109,12 @@ def _event_email(event_id: int, sealed_number: str | None) -> Callable[[], None]
         if unsealed is None or numbers.digest(unsealed[0]) != voucher.number_hash:
             return None  # waited too long, or numbered again since: it would mislead
         return partial(emails.send_new_number, voucher, unsealed[0])
+    if event.action == Action.NUMBER_REISSUED:
+        if voucher.events.filter(action=Action.NUMBER_REISSUED, pk__gt=event.pk).exists():
+            return None  # numbered again since: that change sends its own notice
+        return partial(emails.send_number_changed, voucher)
+    if event.action == Action.RECOVERY_LINK_SENT:
+        return partial(emails.send_recovery_link, voucher)
     raise ValueError(f"No e-mail for {event.action} (event {event_id}).")
 
 

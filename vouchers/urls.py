@@ -38,4 +38,9 @@ urlpatterns = [
         name="resend_booking_email",
     ),
     path("recover/<str:token>/", recovery.RecoverNumberView.as_view(), name="recover_number"),
+    path(
+        "vouchers/<int:pk>/lost-number/",
+        recovery.SendRecoveryLinkView.as_view(),
+        name="send_recovery_link",
+    ),
 ]

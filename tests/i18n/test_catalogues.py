@@ -98,7 +98,16 @@ def _source_msgids(tmp_path) -> set[tuple[str | None, str, str | None]]:
     """Run makemessages over a copy of the source, so the real catalogues are not touched."""
     copy = tmp_path / "source"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
-    apps = ["secondshot", "core", "backoffice", "accounts", "exams", "privacy", "vouchers"]
+    apps = [
+        "secondshot",
+        "core",
+        "backoffice",
+        "accounts",
+        "exams",
+        "privacy",
+        "vouchers",
+        "support",
+    ]
     for name in [*apps, "templates"]:
         shutil.copytree(BASE_DIR / name, copy / name, ignore=ignore)
     shutil.copy(BASE_DIR / "manage.py", copy / "manage.py")

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from privacy.models import AccountEvent
+from support.models import SupportEvent, SupportReply, SupportRequest
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     BookingFactory,
@@ -123,6 +124,22 @@ def build_world(n: int, tag: str, now) -> SimpleNamespace:
         AccountEvent.objects.create(
             person=w.candidate, actor=actor, action=AccountEvent.Action.EXPORTED, reason=tag
         )
+    # The candidate's requests to support, one answered n times by n staff.
+    w.support_requests = [
+        SupportRequest.objects.create(
+            candidate=w.candidate, voucher=w.voucher, subject=f"Question {i} {tag}", message="…"
+        )
+        for i in range(n)
+    ]
+    w.support_request = w.support_requests[0]
+    for actor in w.actors:
+        SupportReply.objects.create(request=w.support_request, author=actor, message=tag)
+        w.support_event = SupportEvent.objects.create(
+            person=w.candidate,
+            request=w.support_request,
+            actor=actor,
+            action=SupportEvent.Action.ANSWERED,
+        )
     w.group = Group.objects.create(name=f"Group {tag}")
     for i in range(n - 1):
         Group.objects.create(name=f"Group {tag} {i}")
@@ -203,6 +220,16 @@ ADMINS = {
         lambda w: w.account_event,
         filters=(lambda w: "action__exact=account.exported",),
     ),
+    "support.supportrequest": Uses(
+        ("support", "superuser"),
+        lambda w: w.support_request,
+        filters=(lambda w: "status=all", lambda w: f"q={w.candidate.email}"),
+    ),
+    "support.supportevent": Uses(
+        ("support", "superuser"),
+        lambda w: w.support_event,
+        filters=(lambda w: "action__exact=support.request_answered",),
+    ),
 }
 
 
@@ -265,6 +292,10 @@ CUSTOM_PAGES = {
         lambda w, client: reverse("admin:accounts_user_privacy_erase", args=[w.candidate.pk]),
         ("support",),
     ),
+    "correct a legal name": (
+        lambda w, client: reverse("admin:accounts_user_legal_name", args=[w.candidate.pk]),
+        ("support",),
+    ),
     "autocomplete: customers": (
         autocomplete("vouchers", "exampack", "customer"),
         ("manager", "support"),
@@ -293,7 +324,8 @@ class Page:
 # through their own and their groups', and their role are three more.
 BUDGETS = {
     "auth.group": {"list": 5, "page": 6, "add": 4},
-    "accounts.user": {"list": 6, "page": 9, "add": 3},  # the page: the account's trail too
+    # The page: the account's trail and support's trail too.
+    "accounts.user": {"list": 6, "page": 10, "add": 3},
     "exams.exam": {"list": 7, "page": 6, "add": 5},
     "exams.testcenter": {"list": 8, "page": 6, "add": 5},
     "exams.sitting": {"list": 10, "page": 8, "add": 5},
@@ -303,6 +335,8 @@ BUDGETS = {
     "vouchers.booking": {"list": 9, "page": 7},
     "vouchers.voucherevent": {"list": 8, "page": 7},
     "privacy.accountevent": {"list": 6, "page": 6},
+    "support.supportrequest": {"list": 6, "page": 7},  # the page: the replies and their authors
+    "support.supportevent": {"list": 6, "page": 6},
 }
 CUSTOM_BUDGETS = {
     "index": 5,
@@ -314,6 +348,7 @@ CUSTOM_BUDGETS = {
     "sitting series": 4,
     "export a candidate's data": 5,
     "erase a candidate's data": 7,  # what stands in the way: the bookings, the trail
+    "correct a legal name": 5,
     "autocomplete: customers": 7,
     "autocomplete: packs": 7,
     "autocomplete: account managers": 4,

@@ -1,11 +1,14 @@
 """Accounts: sign up, confirm the e-mail address, sign in and out, change or reset a password."""
 
+from urllib.parse import urlparse
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts.emails import verification_url
 from tests.factories import CandidateFactory, UserFactory, VoucherFactory
 from tests.portal.pages import PASSWORD, field_error, input_value, path_in, text
 from vouchers.models import VoucherEvent
@@ -62,8 +65,65 @@ def test_signing_up_emails_a_link_that_confirms_the_address(
     response = client.get(path_in(message, "/accounts/verify/"), follow=True)
 
     assert User.objects.get(email="ada@example.com").has_verified_email()
-    assert response.redirect_chain[-1][0] == reverse("login")
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
     assert "Thank you: your e-mail address is confirmed." in text(response)
+
+
+def test_the_verification_link_signs_the_person_in_even_in_another_browser(
+    client, django_capture_on_commit_callbacks
+):
+    """Opened on a phone, say: no empty sign-in form, the person lands on their vouchers."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    phone = Client()
+
+    response = phone.get(path_in(mail.outbox[0], "/accounts/verify/"), follow=True)
+
+    user = User.objects.get(email="ada@example.com")
+    assert signed_in_user_id(phone) == str(user.pk)
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
+    assert "Register a voucher" in text(response)
+
+
+def test_a_used_verification_link_signs_nobody_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    link = path_in(mail.outbox[0], "/accounts/verify/")
+    Client().get(link)
+    later = Client()
+
+    response = later.get(link)
+
+    assert response.status_code == 400
+    assert signed_in_user_id(later) is None
+
+
+def test_the_verification_link_keeps_whoever_is_signed_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    other = CandidateFactory()
+    browser = Client()
+    browser.force_login(other)
+
+    response = browser.get(path_in(mail.outbox[0], "/accounts/verify/"))
+
+    assert response.url == reverse("portal:dashboard")
+    assert signed_in_user_id(browser) == str(other.pk)
+    assert User.objects.get(email="ada@example.com").has_verified_email()
+
+
+def test_the_verification_link_never_signs_a_staff_account_in(client):
+    """The back office asks for its password: a link alone never opens it."""
+    staff = UserFactory(is_staff=True)
+
+    response = client.get(urlparse(verification_url(staff)).path)
+
+    assert response.url == reverse("login")
+    assert signed_in_user_id(client) is None
+    staff.refresh_from_db()
+    assert staff.has_verified_email()
 
 
 def test_the_verification_link_works_only_once(client, django_capture_on_commit_callbacks):

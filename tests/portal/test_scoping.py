@@ -33,6 +33,7 @@ OWNED = {
     "review_move": (("GET", "POST"), lambda o: [o.booking.pk, o.free.pk], ""),
     "booking_calendar": (("GET",), lambda o: [o.booking.pk], ""),
     "resend_booking_email": (("POST",), lambda o: [o.booking.pk], ""),
+    "send_recovery_link": (("POST",), lambda o: [o.voucher.pk], ""),
 }
 # URL names with no object id in them, and why they need no entry above.
 NOT_OWNED = {

@@ -45,6 +45,7 @@ DETAILS = {
     # Whom the e-mail the event causes goes to: the account's id.
     Action.NUMBER_REISSUED: {"candidate", "on_behalf_of_candidate", "previous_last4", "reason"},
     Action.CONFIRMATION_RESENT: {"candidate", "reason"},
+    Action.RECOVERY_LINK_SENT: {"candidate"},
     Action.VOIDED: {"reason", "cancelled_booking"},
     Action.NUMBER_RETIRED: set(),
     Action.REGISTRATION_WITHDRAWN: {"candidate", "owner", "booking"},
@@ -88,6 +89,7 @@ def every_workflow(now):
     )
     moved = services.move_booking(candidate=candidate, booking=booked, sitting=later, now=now)
     services.cancel_booking(candidate=candidate, booking=moved, now=now)
+    services.send_recovery_link(voucher=second, candidate=candidate, now=now)
     services.reissue_number(voucher=second, actor=candidate, now=now)
     services.reissue_number_on_behalf(voucher=second, actor=manager, reason="ticket 88", now=now)
     services.resend_confirmation(voucher=second, actor=manager, reason="ticket 89", now=now)

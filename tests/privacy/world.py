@@ -4,7 +4,8 @@ the workflows, beside another candidate whose data must never leak into theirs.
 Ada has three vouchers of one Second Shot pack: a first attempt failed, a booking
 still to come (ten days ahead: it can be cancelled), and one registered but unused,
 whose reminder once failed with an error that quotes her address. Support reissued
-a number for her. Bruno registered a voucher of another pack and booked it.
+a number for her. She wrote to support, quoting her name and address, and support
+replied, quoting them back. Bruno registered a voucher of another pack and booked it.
 """
 
 from datetime import timedelta
@@ -13,6 +14,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 
 from backoffice import roles
+from support import services as support_services
 from tests.factories import (
     CandidateFactory,
     CustomerFactory,
@@ -74,6 +76,20 @@ def build(now, *, pending=True):
         candidate=w.ada,
         status=ReminderSent.Status.FAILED,
         last_error=f"{{'{ADA['email']}': (550, b'Mailbox unavailable')}}",
+    )
+
+    w.support_request = support_services.send_support_request(
+        candidate=w.ada,
+        voucher=w.unused,
+        subject=f"Name on {ADA['email']}",
+        message=f"My name is {ADA['legal_name']}, not Ada.",
+        now=now,
+    )
+    support_services.reply_to_request(
+        request=w.support_request,
+        author=w.support,
+        message=f"Dear {ADA['legal_name']}, we corrected it.",
+        now=now,
     )
 
     w.other_pack = ExamPackFactory(exam_count=1, vouchers=True)

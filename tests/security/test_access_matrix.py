@@ -55,6 +55,8 @@ from accounts.tokens import email_verification_token
 from backoffice import roles
 from exams.models import Sitting
 from privacy.models import AccountEvent
+from support.models import SupportEvent, SupportReply, SupportRequest
+from support.services import send_support_request
 from tests.backoffice.conftest import staff_in
 from tests.factories import (
     CandidateFactory,
@@ -178,6 +180,9 @@ ADMIN_MODELS = {
     ),
     # The account's trail of exports and erasures: read-only, for whoever handles them.
     "privacy_accountevent": ({"support": "v", "superuser": "v"}, "account_event_a"),
+    # Candidates' requests and support's trail: support answers (a workflow), nobody edits.
+    "support_supportrequest": ({"support": "v", "superuser": "v"}, "support_request_a"),
+    "support_supportevent": ({"support": "v", "superuser": "v"}, "support_event_a"),
 }
 SCOPED = {
     "vouchers_customer",
@@ -274,6 +279,10 @@ def build_world():
     w.account_event_a = AccountEvent.objects.create(
         person=w.candidate_a, actor=w.support, action=AccountEvent.Action.EXPORTED, reason="matrix"
     )
+    w.support_request_a = send_support_request(
+        candidate=w.candidate_a, subject="Matrix request", message="matrix", voucher=w.voucher_a
+    )
+    w.support_event_a = SupportEvent.objects.get(request=w.support_request_a)
     w.group = Group.objects.get(name=roles.ACCOUNT_MANAGERS)
     w.booking_type = ContentType.objects.get_for_model(Booking)
 
@@ -361,10 +370,12 @@ PORTAL = {
         url("login"), {"anonymous": OK} | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard"))
     ),
     "logout": Check(url("logout"), everyone(NOT_ALLOWED)),  # POST only: GET signs nobody out
-    # The link works for whoever opens it (it is the secret); it confirms A's address.
+    # The link works for whoever opens it (it is the secret); it confirms A's address
+    # and signs an anonymous opener in as A (docs/decisions.md).
     "verify_email": Check(
         verify_link,
-        {"anonymous": Redirect("login")} | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard")),
+        {"anonymous": Redirect("portal:dashboard")}
+        | dict.fromkeys(SIGNED_IN, Redirect("portal:dashboard")),
     ),
     "resend_verification": Check(url("resend_verification"), signed_in_only(NOT_ALLOWED)),
     "account": Check(url("account"), signed_in_only(OK)),
@@ -425,6 +436,12 @@ PORTAL = {
         url("portal:resend_booking_email", "booking_a"), signed_in_only(NOT_ALLOWED)
     ),
     "portal:recover_number": Check(recover_link, candidate_a_only()),
+    "support:help": Check(url("support:help"), everyone(OK)),
+    "support:contact": Check(url("support:contact"), signed_in_only(OK)),
+    # POST only: "Lost your number?" on the voucher's page.
+    "portal:send_recovery_link": Check(
+        url("portal:send_recovery_link", "voucher_a"), signed_in_only(NOT_ALLOWED)
+    ),
     # The language switcher posts here; a GET only redirects (to "/" without a ``next``)
     # and sets nothing. A POST sets the cookie and, signed in, one's own account's language.
     "set_language": Check(url("set_language"), everyone(Redirect("home"))),
@@ -513,6 +530,16 @@ ADMIN_SITE = {
         url("admin:accounts_user_privacy_erase", "candidate_a"),
         staff_who({"support", "superuser"}),
     ),
+    "admin:accounts_user_legal_name": Check(
+        url("admin:accounts_user_legal_name", "candidate_a"), staff_who({"support", "superuser"})
+    ),
+    # POST only: replying to a request and closing it.
+    "admin:support_supportrequest_reply": Check(
+        url("admin:support_supportrequest_reply", "support_request_a"), staff_all(NOT_ALLOWED)
+    ),
+    "admin:support_supportrequest_close": Check(
+        url("admin:support_supportrequest_close", "support_request_a"), staff_all(NOT_ALLOWED)
+    ),
     # Setting a password needs "change user": superusers only (support may only view).
     "admin:auth_user_password_change": Check(
         url("admin:auth_user_password_change", "candidate_a"), staff_who({"superuser"})
@@ -538,7 +565,7 @@ VARIANTS = {
             lambda w, label=label: reverse("admin:app_list", args=[label]),
             admin_only({role: app_index_outcome(role, label) for role in STAFF}),
         )
-        for label in ("auth", "accounts", "exams", "privacy", "vouchers")
+        for label in ("auth", "accounts", "exams", "privacy", "vouchers", "support")
     ],
     "admin:autocomplete": [
         autocomplete("vouchers", "exampack", "customer", "vouchers_customer"),
@@ -621,6 +648,9 @@ def everything():
         VoucherEvent.objects.count(),
         AccountEvent.objects.count(),
         LogEntry.objects.count(),
+        list(SupportRequest.objects.order_by("pk").values_list("pk", "status", "subject")),
+        SupportReply.objects.count(),
+        SupportEvent.objects.count(),
     )
 
 
@@ -741,6 +771,30 @@ WRONG_ROLE_POSTS = [
         {"anonymous": SIGN_IN},
     ),
     (
+        "correct candidate A's legal name",
+        url("admin:accounts_user_legal_name", "candidate_a"),
+        lambda w: {"legal_name": "Matrix Name", "reason": "matrix"},
+        NOT_STAFF | {"manager_a": FORBIDDEN, "manager_b": FORBIDDEN, "exam_admin": FORBIDDEN},
+    ),
+    (
+        "reply to candidate A's support request",
+        url("admin:support_supportrequest_reply", "support_request_a"),
+        lambda w: {"message": "matrix"},
+        NOT_STAFF | {"manager_a": FORBIDDEN, "manager_b": FORBIDDEN, "exam_admin": FORBIDDEN},
+    ),
+    (
+        "close candidate A's support request",
+        url("admin:support_supportrequest_close", "support_request_a"),
+        None,
+        NOT_STAFF | {"manager_a": FORBIDDEN, "manager_b": FORBIDDEN, "exam_admin": FORBIDDEN},
+    ),
+    (
+        "write to support while signed out",
+        url("support:contact"),
+        lambda w: {"subject": "matrix", "message": "matrix"},
+        {"anonymous": SIGN_IN},
+    ),
+    (
         "export candidate A's data from the back office",
         url("admin:accounts_user_privacy_export", "candidate_a"),
         lambda w: {"reason": "matrix"},
@@ -773,6 +827,12 @@ WRONG_ROLE_POSTS = [
     (
         "re-send candidate A's booking e-mail",
         url("portal:resend_booking_email", "booking_a"),
+        None,
+        {"anonymous": SIGN_IN, "candidate_b": NOT_FOUND, "manager_b": NOT_FOUND},
+    ),
+    (
+        "e-mail a link to a new number for candidate A's voucher",
+        url("portal:send_recovery_link", "voucher_a"),
         None,
         {"anonymous": SIGN_IN, "candidate_b": NOT_FOUND, "manager_b": NOT_FOUND},
     ),
@@ -909,6 +969,11 @@ CHANGES_ON_POST = {
     "portal:review_move",
     "portal:resend_booking_email",
     "portal:recover_number",
+    "portal:send_recovery_link",
+    "support:contact",
+    "admin:accounts_user_legal_name",
+    "admin:support_supportrequest_reply",
+    "admin:support_supportrequest_close",
     "admin:logout",
     "admin:accounts_user_privacy_export",
     "admin:accounts_user_privacy_erase",
@@ -950,6 +1015,8 @@ def test_every_url_answers_every_role_as_the_matrix_says(django_capture_on_commi
                         failures.append(f"GET {name} as {role} changed something")
                 else:
                     response = client.get(path)
+                if name == "verify_email" and role == "anonymous":
+                    client.logout()  # the link signed them in, as designed: anonymous again
                 counts["GET"] += 1
                 problem = outcome_of(response, expected, path, w) or leaked(response, check, role)
                 if problem:

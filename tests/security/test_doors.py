@@ -291,3 +291,14 @@ def test_a_verified_account_gets_no_new_verification_link_from_a_stale_task():
     user = UserFactory(email_verified_at=timezone.now())
     tasks.send_verification.enqueue(user.pk)
     assert mail.outbox == []
+
+
+def test_asking_for_a_link_to_a_new_number_is_limited(client, django_capture_on_commit_callbacks):
+    """SS-6: "Lost your number?" sends mail, so it is limited like every such page."""
+    voucher = RegisteredVoucherFactory(registered_by=CandidateFactory())
+    client.force_login(voucher.registered_by)
+    url = reverse("portal:send_recovery_link", args=[voucher.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url) for _ in range(7)]
+    assert [a.status_code for a in answers] == [302] * 5 + [429] * 2
+    assert len(mail.outbox) == 5

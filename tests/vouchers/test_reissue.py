@@ -7,7 +7,7 @@ from django.core import mail
 
 from tests.factories import RegisteredVoucherFactory, SittingFactory, StaffFactory, VoucherFactory
 from tests.vouchers.helpers import FAILED, book, sit
-from vouchers import numbers, services
+from vouchers import notices, numbers, services
 from vouchers.errors import Refused
 from vouchers.models import Booking, Voucher, VoucherEvent
 from vouchers.tokens import make_recovery_token, read_recovery_token
@@ -144,3 +144,31 @@ def test_no_confirmation_is_resent_for_an_expired_voucher(candidate, now):
     with pytest.raises(Refused) as caught:
         services.resend_confirmation(voucher=voucher, actor=support, reason="asked", now=now)
     assert caught.value.code == "voucher_expired"
+
+
+def test_a_number_changed_notice_overtaken_by_another_change_is_not_sent(
+    candidate, django_capture_on_commit_callbacks
+):
+    """SS-6: of two changes in a row, only the later one's notice goes, so no e-mail
+    carries a link that no longer works."""
+    voucher = RegisteredVoucherFactory(registered_by=candidate)
+    services.reissue_number(voucher=voucher, actor=candidate)
+    services.reissue_number(voucher=voucher, actor=candidate)
+    first, second = voucher.events.filter(action=VoucherEvent.Action.NUMBER_REISSUED).order_by("pk")
+
+    assert notices.send_event_email(event_id=first.pk) == notices.OVERTAKEN
+    assert notices.send_event_email(event_id=second.pk) == notices.SENT
+    (message,) = mail.outbox
+    assert message.subject == "Your Second Shot voucher number was changed"
+    assert "/recover/" in message.body
+
+
+def test_support_reissuing_sends_the_new_number_not_a_change_notice(
+    candidate, django_capture_on_commit_callbacks
+):
+    """SS-6: one e-mail, with the number, when support acts on the candidate's behalf."""
+    voucher = RegisteredVoucherFactory(registered_by=candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reissue_number_on_behalf(voucher=voucher, actor=StaffFactory(), reason="lost it")
+    (message,) = mail.outbox
+    assert message.subject == "Your new Second Shot voucher number"

@@ -79,9 +79,11 @@ def test_a_reissued_number_numbered_again_before_its_email_went_is_not_sent(
 
     run_worker()
 
-    assert mail.outbox == []
-    (result,) = DBTaskResult.objects.all()
-    assert result.return_value == notices.OVERTAKEN
+    # The candidate's own change is told (with a fresh link), never the stale number.
+    (message,) = mail.outbox
+    assert message.subject == "Your Second Shot voucher number was changed"
+    results = DBTaskResult.objects.order_by("enqueued_at")
+    assert [r.return_value for r in results] == [notices.OVERTAKEN, notices.SENT]
 
 
 def test_a_new_packs_numbers_wait_in_the_queue_sealed_and_go_once(database_queue, run_worker):

@@ -2,7 +2,8 @@
 
 Issue a pack and hand its numbers over by e-mail, register a voucher, book a
 sitting, cancel or move a booking, send its details again, record an outcome or
-a whole results file, reissue a voucher number, re-send the confirmation, void a
+a whole results file, reissue a voucher number, e-mail a link to a new one,
+re-send the confirmation, void a
 voucher, retire an erased candidate's numbers. Each e-mail one of them causes is
 queued with its change (``tasks``).
 Views and admin actions call these and never re-check a rule, nor send an e-mail.
@@ -17,6 +18,7 @@ from .registration import (
     reissue_number,
     reissue_number_on_behalf,
     resend_confirmation,
+    send_recovery_link,
 )
 from .results import ImportReport, import_results
 
@@ -36,5 +38,6 @@ __all__ = [
     "resend_booking_details",
     "resend_confirmation",
     "retire_numbers",
+    "send_recovery_link",
     "void_voucher",
 ]

@@ -65,7 +65,8 @@ def reissue_number(
     (``Voucher.check_can_recover``); it binds the request to the number it was made
     for, so a second request with the same link is refused and two reissues at once
     give one new number. Without it, support reissues on the candidate's behalf and
-    the new number is e-mailed to the candidate.
+    the new number is e-mailed to the candidate. A candidate who replaced their own
+    number is e-mailed that it changed, with a fresh link for the next time.
     """
     now = now or timezone.now()
     new_number = numbers.generate()
@@ -101,7 +102,26 @@ def reissue_number(
         )
         if on_behalf:
             tasks.enqueue_event_email(event, number=new_number)
+        else:
+            tasks.enqueue_event_email(event)  # "your number was changed", never the number
     return new_number
+
+
+def send_recovery_link(*, voucher: Voucher, candidate, now: datetime | None = None) -> None:
+    """E-mail the candidate a fresh link that replaces their voucher's number ("Lost your
+    number?", SS-6); the link goes only to the account's address."""
+    now = now or timezone.now()
+    with locking.workflow():
+        voucher = locking.lock_voucher(voucher.pk)
+        voucher.check_can_send_recovery_link(candidate=candidate, on=anywhere_on_earth_date(now))
+        event = audit.record(
+            voucher,
+            VoucherEvent.Action.RECOVERY_LINK_SENT,
+            actor=candidate,
+            at=now,
+            candidate=candidate.pk,
+        )
+        tasks.enqueue_event_email(event)
 
 
 def reissue_number_on_behalf(*, voucher: Voucher, actor, reason: str, now=None) -> None:

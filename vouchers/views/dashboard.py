@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from .. import page_cache
 from ..clock import anywhere_on_earth_date
+from ..errors import Refused
 from ..models import Booking
 from ..queries import candidate_vouchers
 
@@ -65,7 +66,19 @@ class VoucherDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         voucher = get_object_or_404(candidate_vouchers(self.request.user), pk=self.kwargs["pk"])
-        return super().get_context_data(card=voucher_cards([voucher], now)[0], **kwargs)
+        try:
+            voucher.check_can_send_recovery_link(
+                candidate=self.request.user, on=anywhere_on_earth_date(now)
+            )
+        except Refused:
+            lost_number_offered = False
+        else:
+            lost_number_offered = True
+        return super().get_context_data(
+            card=voucher_cards([voucher], now)[0],
+            lost_number_offered=lost_number_offered,
+            **kwargs,
+        )
 
 
 class ResultsView(LoginRequiredMixin, TemplateView):

@@ -7,6 +7,11 @@ open. Everything is keyed by its natural key, so running it again creates no
 duplicates. Voucher numbers are stored only as a keyed hash, so the number of
 the candidate's unregistered voucher can be printed on the first run only;
 ``--new-pack`` issues another pack whenever fresh numbers are needed.
+
+Every run also issues a pack of one voucher, tied to nobody, and prints its number
+for someone trying the portal as a new candidate: sign up, confirm the address with
+the link printed in the terminal, register it. One such pack per run is the price of
+a number that always works (a stored number cannot be read back).
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -160,6 +165,7 @@ class Command(BaseCommand):
             customer = self._seed_customer(users["manager"])
             candidate_pack = self._seed_candidate_pack(customer, users, now=now)
             extra_pack = self._issue_pack(customer, users["manager"], now=now) if new_pack else None
+            newcomer = self._issue_pack(customer, users["manager"], now=now, exam_count=1)
 
         self._heading("Second Shot demo data")
         self._line(f"Exams:         {Exam.objects.count():>4}  ({new_exams} new)")
@@ -170,6 +176,7 @@ class Command(BaseCommand):
         if extra_pack is not None:
             self._print_pack(extra_pack)
         self._print_accounts()
+        self._print_newcomer(newcomer)
 
     # --- seeding ---------------------------------------------------------------
 
@@ -305,11 +312,13 @@ class Command(BaseCommand):
             now=starts_at + timedelta(hours=5),
         )
 
-    def _issue_pack(self, customer, manager, *, now: datetime, issued_at=None) -> IssuedPack:
+    def _issue_pack(
+        self, customer, manager, *, now: datetime, issued_at=None, exam_count=PACK_SIZE
+    ) -> IssuedPack:
         """Issue a Second Shot pack that expires PACK_LIFETIME from today, whenever issued."""
         return issue_pack(
             customer=customer,
-            exam_count=PACK_SIZE,
+            exam_count=exam_count,
             expires_on=now.date() + PACK_LIFETIME,
             is_second_shot=True,
             list_price=PACK_PRICE,
@@ -335,7 +344,8 @@ class Command(BaseCommand):
             return
         self._line(f"Two vouchers are registered to {candidate}; {FAILED_EXAM} was failed")
         self._line("with the first, so its free retake is open. Sign in as the candidate")
-        self._line("and register the third voucher (shown only now):")
+        self._line("and register the third voucher (shown only now; the pack is the demo")
+        self._line("candidate's, so nobody else can register it):")
         self._line()
         self._line("    " + self.style.SUCCESS(numbers.display(unregistered_number)))
 
@@ -362,3 +372,13 @@ class Command(BaseCommand):
         self._line(f"{'Role':<{role_width}}  {'E-mail':<{email_width}}  Signs in at")
         for role, email, url in rows:
             self._line(f"{role:<{role_width}}  {email:<{email_width}}  {url}")
+
+    def _print_newcomer(self, issued: IssuedPack) -> None:
+        site = settings.SITE_URL.rstrip("/")
+        self._heading("Try it as a new candidate")
+        self._line(f"Create an account at {site}{reverse('signup')}")
+        self._line("E-mails print in this terminal: the link that confirms your address too.")
+        self._line("Then register this voucher, a pack of one tied to nobody (new on every run):")
+        self._line()
+        (number,) = issued.displayed_numbers()
+        self._line("    " + self.style.SUCCESS(number))
