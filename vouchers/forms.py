@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.typed import CodeField
+from exams.models import Exam
 from exams.places import centre_places
 
 
@@ -29,6 +30,38 @@ class ExamSearchForm(forms.Form):
         max_length=100,
         help_text=_("For example 070-483 or “C#”."),
     )
+
+
+class BookingRequestForm(forms.Form):
+    """What a candidate asks to book: the exam (a first attempt's; a retake's is found by
+    the workflow) and, for a sitting inside the change cut-off, that they accept it cannot
+    be changed. Read from the address and the confirmation posted; decides nothing."""
+
+    exam = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    no_change_accepted = forms.BooleanField(
+        label=_("I understand that this booking cannot be cancelled or moved."),
+        required=False,
+    )
+
+    @classmethod
+    def of(cls, request) -> "BookingRequestForm":
+        """The request as the address and the form posted hold it, the posted winning."""
+        return cls(request.GET.dict() | request.POST.dict())
+
+    def cleaned(self, field: str):
+        """The field's value, or None when the request holds none that is valid."""
+        self.is_valid()
+        return self.cleaned_data.get(field)
+
+    def exam_ref(self) -> Exam | None:
+        """The exam asked for, by id only: the workflow reads it."""
+        exam_id = self.cleaned("exam")
+        return None if exam_id is None else Exam(pk=exam_id)
+
+    def chosen_exam(self) -> Exam | None:
+        """The exam asked for, read, for a page that shows it; None if there is none."""
+        exam_id = self.cleaned("exam")
+        return None if exam_id is None else Exam.objects.filter(pk=exam_id).first()
 
 
 class PlainSelect(forms.Select):

@@ -53,6 +53,13 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
     return voucher
 
 
+def pending_booking(candidate, *, at: datetime) -> Booking | None:
+    """The candidate's booking still to come, if any: the one that holds their one place
+    (SS-4). One query."""
+    unmarked = Booking.objects.filter(candidate=candidate).unmarked()
+    return Booking.pending_among(unmarked.select_related("exam", "sitting__centre"), at=at)
+
+
 def eligible_exams(query: str = ""):
     eligible = Q()
     for prefix in ELIGIBLE_EXAM_PREFIXES:

@@ -163,7 +163,7 @@ PAGES = {
             reverse("portal:review_booking", args=[w.fresh_voucher.pk, w.sitting.pk])
             + f"?exam={w.exam.pk}"
         ),
-        6,
+        7,  # with the candidate's booking still to come, shown before confirming (SS-4)
     ),
     "booking detail": (lambda w: reverse("portal:booking", args=[w.scheduled.pk]), 5),
     "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 5),

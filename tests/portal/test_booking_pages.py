@@ -3,6 +3,7 @@
 SS-2, SS-3, SS-4, SS-5, SS-9, SS-10 and SS-11 as a candidate meets them on the pages.
 """
 
+import re
 from datetime import UTC, timedelta
 
 import pytest
@@ -97,7 +98,8 @@ def test_an_ineligible_exam_cannot_be_chosen_through_the_address(
         "072-410",
     }
     response = signed_in.post(review_url(voucher, sitting, ineligible))
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert "074-343 is not covered by the Second Shot offer" in text(response)
     nothing_booked(sitting)
 
 
@@ -303,6 +305,64 @@ def test_a_second_booking_is_allowed_once_the_first_sitting_has_started(
     assert Booking.objects.filter(voucher=other_voucher, sitting=later).exists()
 
 
+def test_step_one_of_another_voucher_says_ss4_and_links_to_the_booking_instead_of_exams(
+    signed_in, candidate, voucher, exam, sitting, catalogue, now
+):
+    """SS-4 where the decision is made: no exam to choose, the booking that waits, its link."""
+    first = book(candidate, voucher, exam, sitting, now=now)
+    other_voucher = RegisteredVoucherFactory(registered_by=candidate)
+
+    response = signed_in.get(book_url(other_voucher))
+
+    assert "You already have exam 070-483 booked on" in text(response)
+    assert listed_exams(response) == set()
+    assert has_link(response, reverse("portal:booking", args=[first.pk]), "See your booking")
+
+
+def test_a_sitting_inside_the_cutoff_is_marked_in_the_list(signed_in, voucher, exam, now):
+    """SS-10: the list says which sittings could never be changed once booked."""
+    soon = SittingFactory(starts_at=now + timedelta(hours=20))
+    later = SittingFactory(starts_at=now + timedelta(days=5))
+
+    page = signed_in.get(book_url(voucher, exam=exam.pk)).content.decode()
+
+    marks = re.findall(r'href="(\d+)/\?exam=[^"]*"', page), page.count("sitting-cutoff")
+    assert {soon.pk, later.pk} <= {int(pk) for pk in marks[0]}
+    assert marks[1] == 1
+    assert "Starts within 24 hours: cannot be changed once booked" in text(
+        signed_in.get(book_url(voucher, exam=exam.pk))
+    )
+
+
+def test_booking_inside_the_cutoff_asks_to_accept_that_it_cannot_be_changed(
+    signed_in, voucher, exam, now, django_capture_on_commit_callbacks
+):
+    """SS-10: without the box ticked nothing is booked, and the page says why."""
+    soon = SittingFactory(starts_at=now + timedelta(hours=20))
+    url = review_url(voucher, soon, exam)
+
+    review = text(signed_in.get(url))
+    refused = signed_in.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = signed_in.post(url, {"no_change_accepted": "on"})
+
+    assert "This booking cannot be changed." in review
+    assert "I understand that this booking cannot be cancelled or moved." in review
+    assert "You can cancel or move this booking until" not in review
+    assert refused.status_code == 409
+    assert "Please tick the box" in text(refused)
+    assert booked.status_code == 302
+    assert Booking.objects.get().sitting == soon
+
+
+def test_a_sitting_after_the_cutoff_asks_for_no_confirmation(signed_in, voucher, exam, now):
+    """SS-10"""
+    later = SittingFactory(starts_at=now + timedelta(days=5))
+    review = text(signed_in.get(review_url(voucher, later, exam)))
+    assert "I understand that this booking cannot be cancelled or moved." not in review
+    assert "You can cancel or move this booking until 24 hours before it starts." in review
+
+
 def test_an_already_booked_voucher_says_so_instead_of_offering_exams(
     signed_in, voucher, booking, catalogue
 ):
@@ -396,9 +456,15 @@ def test_a_retake_goes_straight_to_choosing_a_sitting_for_the_same_exam(
     assert sitting.pk in offered_sittings(choose)
     review = reverse("portal:review_booking", args=[voucher.pk, sitting.pk])
     assert f"{review}?exam={exam.pk}" in [href for href, _ in links(choose)]
+    if address_names == "another exam":
+        # The workflow, not the page, knows a retake's exam: it says why not, and books nothing.
+        assert booked.status_code == 409
+        assert "Your free retake is for exam 070-483" in text(booked)
+        assert not Booking.objects.filter(attempt=Booking.Attempt.RETAKE).exists()
+        return
     assert booked.status_code == 302
     retake = Booking.objects.get(attempt=Booking.Attempt.RETAKE)
-    assert (retake.exam, retake.sitting) == (exam, sitting), "the same exam, whatever the address"
+    assert (retake.exam, retake.sitting) == (exam, sitting), "the workflow finds the exam"
 
 
 # --- the booking page: cancel, move, calendar (SS-10) ----------------------------------------

@@ -230,3 +230,22 @@ def test_another_candidates_vouchers_are_not_on_my_dashboard(signed_in, voucher,
     page = text(dashboard(signed_in))
     assert voucher.masked_number in page
     assert theirs.masked_number not in page
+
+
+def test_while_one_exam_is_booked_another_voucher_waits_for_it_instead_of_offering_booking(
+    signed_in, candidate, voucher, exam, now
+):
+    """SS-4 on the card: "you can book this after your exam on …", linking to it."""
+    other = RegisteredVoucherFactory(registered_by=candidate)
+    booked = book(
+        candidate, voucher, exam, SittingFactory(starts_at=now + timedelta(days=9)), now=now
+    )
+    day = f"{booked.sitting.local_date():%-d %B %Y}"
+
+    response = dashboard(signed_in)
+
+    assert f"You can book this after your exam on {day} : one exam is booked at a time." in text(
+        response
+    )
+    assert has_link(response, reverse("portal:booking", args=[booked.pk]), f"your exam on {day}")
+    assert not has_link(response, reverse("portal:book", args=[other.pk]), "Book your exam")
