@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.typed import CodeField
 from exams.models import Exam
-from exams.places import centre_places
+from exams.places import centre_places, centres
 
 
 class RegisterVoucherForm(forms.Form):
@@ -87,10 +87,22 @@ class PlainSelect(forms.Select):
 
 
 class SittingSearchForm(forms.Form):
-    """Where to sit the exam: country, then city. Choices come from the test centres."""
+    """Where and when to sit the exam: country, city or test centre, and the week.
+
+    Choices come from the test centres; the week is the one holding the date asked
+    for (Monday to Sunday). Nothing here says what may be booked.
+    """
 
     country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     city = forms.ChoiceField(label=_("City"), required=False, widget=PlainSelect)
+    centre = forms.TypedChoiceField(
+        label=_("Test centre"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
+    week = forms.DateField(
+        label=_("Week of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,3 +115,20 @@ class SittingSearchForm(forms.Form):
         else:
             cities = sorted({city for cities in places.values() for city in cities})
         self.fields["city"].choices = [("", _("Any city"))] + [(c, c) for c in cities]
+        city = self.data.get("city") if self.is_bound else None
+        self.fields["centre"].choices = [("", _("Any test centre"))] + [
+            (pk, name if city in cities else f"{name}, {centre_city}")
+            for pk, name, centre_country, centre_city in centres()
+            if (country not in places or centre_country == country)
+            and (city not in cities or centre_city == city)
+        ]
+
+    def place(self) -> dict:
+        """The country, city and centre asked for, each "" or None when not (or not valid)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "country": data.get("country", ""),
+            "city": data.get("city", ""),
+            "centre": data.get("centre"),
+        }

@@ -154,6 +154,21 @@ PAGES = {
         ),
         8,
     ),
+    "book: a week months away": (
+        lambda w: (
+            reverse("portal:book", args=[w.fresh_voucher.pk])
+            + f"?exam={w.exam.pk}&week={(w.sitting.starts_at + timedelta(days=120)).date()}"
+        ),
+        8,
+    ),
+    "book: one centre, a week with no sitting": (
+        lambda w: (
+            reverse("portal:book", args=[w.fresh_voucher.pk])
+            + f"?exam={w.exam.pk}&centre={w.sitting.centre_id}"
+            + f"&week={(w.sitting.starts_at - timedelta(days=1)).date()}"
+        ),
+        8,
+    ),
     "book retake: sitting list": (
         lambda w: reverse("portal:book", args=[w.retake_voucher.pk]),
         8,

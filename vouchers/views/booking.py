@@ -1,6 +1,7 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import ratelimit
+from accounts.timezones import country_of_time_zone
 from exams.models import Sitting
+from exams.places import centre_places
 
 from .. import calendar, page_cache, services
 from ..errors import Reason, Refused
@@ -24,7 +27,7 @@ from ..queries import (
     eligible_exams,
     explain_ineligible,
     pending_booking,
-    sittings_for,
+    sittings_in_week,
     voucher_to_book,
 )
 
@@ -40,6 +43,41 @@ def _candidate_booking(request, pk):
 
 def _sitting(pk):
     return get_object_or_404(Sitting.objects.select_related("centre"), pk=pk)
+
+
+SEARCH_FIELDS = ("country", "city", "centre", "week")
+
+
+def _home_country(candidate) -> dict:
+    """Where the booking search starts: the country of the candidate's time zone, guessed
+    at sign-up from the country they gave, when a test centre is there."""
+    country = country_of_time_zone(candidate.time_zone)
+    return {"country": country} if country in centre_places() else {}
+
+
+def _search_data(request, *, start: dict) -> dict:
+    """The search as asked in the address; where it starts when nothing is asked."""
+    asked = {k: v for k, v in request.GET.items() if k in SEARCH_FIELDS}
+    return asked if asked else start
+
+
+def _sitting_search(voucher, search: dict, now, *, keep: dict, exclude=None):
+    """The sitting search shared by booking and moving: the form, the week of sittings,
+    and the links to the weeks around it (relative to the page: the booking step is
+    kept for every voucher expiring that day)."""
+    where = SittingSearchForm(search)
+    place = where.place()
+    week = sittings_in_week(
+        voucher, now=now, week=where.cleaned_data.get("week"), exclude=exclude, **place
+    )
+    asked = {k: v for k, v in (keep | place).items() if v}
+
+    def link(day):
+        return None if day is None else "?" + urlencode(asked | {"week": day.isoformat()})
+
+    following = week.next_sitting.local_date() if week.next_sitting else None
+    links = {"earlier": link(week.earlier), "later": link(week.later), "next": link(following)}
+    return where, week, links
 
 
 def _refused(request, template_name, context, refusal):
@@ -88,15 +126,15 @@ class BookView(LoginRequiredMixin, View):
             if refusal.code == Reason.RETAKE_SAME_EXAM:
                 return render(request, self.template_name, context | {"refusal": refusal.message})
             return render(request, self.template_name, context | self._exams(request))
+        search = _search_data(request, start=_home_country(request.user))
         # Kept for every voucher expiring that day (page_cache.py).
         step = page_cache.sitting_step_html(
             expires_on=voucher.pack.expires_on,
             exam_id=exam.pk,
             attempt=attempt,
-            country=request.GET.get("country", ""),
-            city=request.GET.get("city", ""),
+            search=search,
             candidate=request.user,
-            render=partial(self._sitting_step, request, voucher, attempt, exam, now),
+            render=partial(self._sitting_step, request, voucher, attempt, exam, search, now),
         )
         return render(request, self.template_name, context | {"sitting_step": mark_safe(step)})
 
@@ -113,22 +151,21 @@ class BookView(LoginRequiredMixin, View):
         }
 
     @staticmethod
-    def _sitting_step(request, voucher, attempt, exam, now):
+    def _sitting_step(request, voucher, attempt, exam, search, now):
         """Step 2, and whether to keep it."""
-        where = SittingSearchForm(request.GET)
-        valid = where.is_valid()
-        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+        where, week, links = _sitting_search(voucher, search, now, keep={"exam": exam.pk})
         step = {
             "attempt": attempt,
             "where": where,
+            "week": week,
+            "links": links,
             "exam": exam,
             "expires_on": voucher.pack.expires_on,
-            "sittings": sittings_for(voucher, now=now, **place),
             "now": now,
             "change_cutoff_hours": change_cutoff_hours(),
             "user": request.user,
         }
-        return render_to_string("partials/sitting_step.html", step), valid
+        return render_to_string("partials/sitting_step.html", step), where.is_valid()
 
 
 class ReviewBookingView(LoginRequiredMixin, View):
@@ -262,15 +299,18 @@ class MoveBookingView(LoginRequiredMixin, View):
         context = {"booking": booking} | _change_refusal(booking)
         if "refusal" in context:
             return render(request, self.template_name, context)
-        where = SittingSearchForm(request.GET)
-        where.is_valid()
-        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
-        sittings = sittings_for(booking.voucher, now=now, exclude=booking.sitting, **place)
-        return render(
-            request,
-            self.template_name,
-            context | {"where": where, "sittings": sittings, "now": now},
+        sitting = booking.sitting
+        start = {
+            "country": sitting.centre.country,
+            "city": sitting.centre.city,
+            "centre": str(sitting.centre_id),
+            "week": sitting.local_date().isoformat(),
+        }
+        where, week, links = _sitting_search(
+            booking.voucher, _search_data(request, start=start), now, keep={}, exclude=sitting
         )
+        context |= {"where": where, "week": week, "links": links, "now": now}
+        return render(request, self.template_name, context)
 
 
 class ReviewMoveView(LoginRequiredMixin, View):
