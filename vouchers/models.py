@@ -6,6 +6,7 @@ things live in ``vouchers/services``.
 """
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -678,6 +679,19 @@ class Booking(models.Model):
         if self.status == self.Status.TAKEN or self.sitting.has_started(at=at):
             return self.State.TAKEN
         return self.State.PENDING
+
+    @property
+    def reference(self) -> str:
+        """The booking's reference, as the candidate quotes it to support or the centre."""
+        return f"SS-{self.pk:06d}"
+
+    def map_url(self) -> str:
+        """A plain link to the test centre on OpenStreetMap (no script on our pages)."""
+        centre = self.sitting.centre
+        place = ", ".join(
+            p for p in (centre.name, centre.address, centre.city, centre.country) if p
+        )
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
 
     def change_deadline(self) -> datetime:
         """Return the last moment the booking can be cancelled or moved (SS-10)."""

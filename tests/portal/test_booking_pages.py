@@ -688,3 +688,24 @@ def test_a_retake_of_an_exam_withdrawn_since_is_refused_with_the_reason(
     assert refused.status_code == 409
     assert "no longer offered" in text(refused)
     assert not Booking.objects.filter(attempt=Booking.Attempt.RETAKE).exists()
+
+
+def test_the_booking_page_and_email_give_reference_arrival_photo_id_and_a_plain_map_link(
+    signed_in, candidate, voucher, exam, sitting, now, django_capture_on_commit_callbacks
+):
+    """The next step: what the candidate needs on the day."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(candidate, voucher, exam, sitting, now=now)
+    response = signed_in.get(reverse("portal:booking", args=[booking.pk]))
+    page = text(response)
+
+    assert f"Booking reference {booking.reference}" in page
+    assert "Photo ID showing your name exactly as on your booking: Ada King Lovelace." in page
+    assert "Arrive 15 minutes early to check in." in page
+    (map_url,) = [h for h, w in links(response) if w == "Map (OpenStreetMap)"]
+    assert map_url.startswith("https://www.openstreetmap.org/search?query=")
+    assert "<script" not in response.content.decode().split("<main")[1].split("</main>")[0]
+    (message,) = mail.outbox
+    assert booking.reference in message.body
+    assert map_url in message.body
+    assert "Arrive 15 minutes early to check in." in message.body
