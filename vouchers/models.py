@@ -318,6 +318,23 @@ class Voucher(models.Model):
             return self.Status.FIRST_ATTEMPT_AVAILABLE
         return self.Status.RETAKE_AVAILABLE
 
+    def still_covers(self, *, at: datetime) -> str:
+        """Return what the voucher still pays for at the given moment, as a card says it:
+        "first_and_retake", "first", "retake", "booked_and_retake", "booked" or "" (nothing).
+
+        A booked or taken attempt waiting for its result still has the free retake behind
+        it when it is a Second Shot first attempt (SS-1).
+        """
+        status = self.status(at=at)
+        second_shot = self.pack.is_second_shot
+        if status == self.Status.FIRST_ATTEMPT_AVAILABLE:
+            return "first_and_retake" if second_shot else "first"
+        if status == self.Status.RETAKE_AVAILABLE:
+            return "retake"
+        if status in (self.Status.BOOKED, self.Status.AWAITING_OUTCOME):
+            return "booked_and_retake" if second_shot and self.retake() is None else "booked"
+        return ""
+
     def check_can_register(self, *, candidate, now: datetime) -> None:
         """Raise Refused unless the candidate may register this voucher now (SS-2, SS-5)."""
         if self.is_voided():
@@ -692,6 +709,11 @@ class Booking(models.Model):
             p for p in (centre.name, centre.address, centre.city, centre.country) if p
         )
         return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
+
+    def was_booked_inside_cutoff(self) -> bool:
+        """Return True if the booking was made inside the change cut-off, so it could never
+        be cancelled or moved (SS-10)."""
+        return self.booked_at >= self.change_deadline()
 
     def change_deadline(self) -> datetime:
         """Return the last moment the booking can be cancelled or moved (SS-10)."""

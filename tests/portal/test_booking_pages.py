@@ -31,6 +31,7 @@ from tests.portal.pages import (
     take,
     text,
 )
+from vouchers import services
 from vouchers.models import Booking, Voucher, VoucherEvent
 
 pytestmark = pytest.mark.django_db
@@ -709,3 +710,29 @@ def test_the_booking_page_and_email_give_reference_arrival_photo_id_and_a_plain_
     assert booking.reference in message.body
     assert map_url in message.body
     assert "Arrive 15 minutes early to check in." in message.body
+
+
+def test_the_booking_email_words_the_cutoff_for_this_booking(
+    candidate, voucher, exam, sitting, now, django_capture_on_commit_callbacks
+):
+    """SS-10: the deadline of this booking, or that it can never be changed."""
+    other = RegisteredVoucherFactory(registered_by=candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = book(candidate, voucher, exam, sitting, now=now)
+    deadline = later.change_deadline().astimezone(sitting.centre.zone)
+    soon = SittingFactory(starts_at=sitting.starts_at + timedelta(days=3, hours=-2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.book_sitting(
+            candidate=candidate,
+            voucher=other,
+            exam=exam,
+            sitting=soon,
+            no_change_accepted=True,
+            now=soon.starts_at - timedelta(hours=5),
+        )
+
+    first, second = mail.outbox
+    assert f"You can cancel or move the booking until {deadline:%A %-d %B %Y, %H:%M}" in first.body
+    assert "cannot be cancelled or moved" not in first.body
+    assert "it cannot be cancelled or moved" in second.body
+    assert "You can cancel or move the booking until" not in second.body

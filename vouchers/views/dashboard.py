@@ -37,6 +37,7 @@ def voucher_cards(vouchers, now, *, holding: Booking | None = None):
             {
                 "voucher": voucher,
                 "status": status,
+                "covers": voucher.still_covers(at=now),
                 "waits_for": waits,
                 "exam": voucher.exam(),
                 "days_left": (voucher.pack.expires_on - today).days,
