@@ -6,7 +6,6 @@ things live in ``vouchers/services``.
 """
 
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -701,14 +700,6 @@ class Booking(models.Model):
     def reference(self) -> str:
         """The booking's reference, as the candidate quotes it to support or the centre."""
         return f"SS-{self.pk:06d}"
-
-    def map_url(self) -> str:
-        """A plain link to the test centre on OpenStreetMap (no script on our pages)."""
-        centre = self.sitting.centre
-        place = ", ".join(
-            p for p in (centre.name, centre.address, centre.city, centre.country) if p
-        )
-        return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
 
     def was_booked_inside_cutoff(self) -> bool:
         """Return True if the booking was made inside the change cut-off, so it could never
