@@ -86,4 +86,3 @@ class UserAdmin(BoundedCountAdmin, BaseUserAdmin):
         return format_html(
             '<a href="{}?registered_by__id__exact={}">{}</a>', url, user.pk, gettext("vouchers")
         )
-

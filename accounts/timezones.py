@@ -87,6 +87,11 @@ def guess_time_zone(country: str) -> str:
     return COUNTRY_TIME_ZONES.get(country.strip(), "")
 
 
+def country_of_time_zone(time_zone: str) -> str:
+    """Return the country whose default zone this is (the reverse of the guess), or ""."""
+    return next((name for name, zone in COUNTRY_TIME_ZONES.items() if zone == time_zone), "")
+
+
 def _sort_key(label) -> str:
     """Alphabetical in the reader's language: accents and case do not move a name."""
     decomposed = unicodedata.normalize("NFKD", str(label))

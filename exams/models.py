@@ -10,6 +10,7 @@ bookings still to come. The workflows that change the catalogue are in
 
 import zoneinfo
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -96,6 +97,11 @@ class TestCenter(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.city}"
+
+    def map_url(self) -> str:
+        """A plain link to the centre on OpenStreetMap: no map script on our pages."""
+        place = ", ".join(p for p in (self.name, self.address, self.city, self.country) if p)
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
 
     @property
     def zone(self):

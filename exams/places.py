@@ -20,20 +20,40 @@ PLACES_CACHE_SECONDS = 300
 logger = logging.getLogger(__name__)
 
 
+CENTRES_CACHE_KEY = "exams:test-centres"
+
+
 def centre_places() -> dict[str, list[str]]:
     """Every country with a test centre, in order, each with its cities in order."""
+    return _cached(PLACES_CACHE_KEY, _read_places)
+
+
+def centres() -> list[tuple[int, str, str, str]]:
+    """Every test centre as (id, name, country, city), by country, city and name."""
+    return _cached(CENTRES_CACHE_KEY, _read_centres)
+
+
+def _cached(key, read):
     try:
-        places = cache.get(PLACES_CACHE_KEY)
+        found = cache.get(key)
     except Exception:  # the backend's own errors: redis, memcached…
         logger.exception("The test centres' places could not be read from the cache")
-        return _read_places()
-    if places is None:
-        places = _read_places()
+        return read()
+    if found is None:
+        found = read()
         try:
-            cache.set(PLACES_CACHE_KEY, places, PLACES_CACHE_SECONDS)
+            cache.set(key, found, PLACES_CACHE_SECONDS)
         except Exception:
             logger.exception("The test centres' places could not be kept in the cache")
-    return places
+    return found
+
+
+def _read_centres() -> list[tuple[int, str, str, str]]:
+    return list(
+        TestCenter.objects.order_by("country", "city", "name").values_list(
+            "pk", "name", "country", "city"
+        )
+    )
 
 
 def _read_places() -> dict[str, list[str]]:
@@ -46,6 +66,6 @@ def _read_places() -> dict[str, list[str]]:
 def forget_centre_places() -> None:
     """Forget the places kept; a cache that fails keeps them at most PLACES_CACHE_SECONDS."""
     try:
-        cache.delete(PLACES_CACHE_KEY)
+        cache.delete_many([PLACES_CACHE_KEY, CENTRES_CACHE_KEY])
     except Exception:
         logger.exception("The test centres' places could not be forgotten in the cache")

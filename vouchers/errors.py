@@ -58,6 +58,14 @@ class Reason(BaseReason):
         ),
     )
     EXAM_NOT_OFFERED = "exam_not_offered", _("Exam %(exam)s is no longer offered.")
+    EXAM_NOT_CHOSEN = "exam_not_chosen", _("Please choose the exam to book first.")
+    NO_CHANGE_NOT_ACCEPTED = (
+        "no_change_not_accepted",
+        _(
+            "This sitting starts in less than %(cutoff_hours)s hours: once booked it cannot be "
+            "cancelled or moved. Please tick the box to confirm that you accept this."
+        ),
+    )
     RETAKE_SAME_EXAM = (
         "retake_same_exam",
         _(

@@ -5,7 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.typed import CodeField
-from exams.places import centre_places
+from exams.models import Exam
+from exams.places import centre_places, centres
 
 
 class RegisterVoucherForm(forms.Form):
@@ -31,6 +32,38 @@ class ExamSearchForm(forms.Form):
     )
 
 
+class BookingRequestForm(forms.Form):
+    """What a candidate asks to book: the exam (a first attempt's; a retake's is found by
+    the workflow) and, for a sitting inside the change cut-off, that they accept it cannot
+    be changed. Read from the address and the confirmation posted; decides nothing."""
+
+    exam = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    no_change_accepted = forms.BooleanField(
+        label=_("I understand that this booking cannot be cancelled or moved."),
+        required=False,
+    )
+
+    @classmethod
+    def of(cls, request) -> "BookingRequestForm":
+        """The request as the address and the form posted hold it, the posted winning."""
+        return cls(request.GET.dict() | request.POST.dict())
+
+    def cleaned(self, field: str):
+        """The field's value, or None when the request holds none that is valid."""
+        self.is_valid()
+        return self.cleaned_data.get(field)
+
+    def exam_ref(self) -> Exam | None:
+        """The exam asked for, by id only: the workflow reads it."""
+        exam_id = self.cleaned("exam")
+        return None if exam_id is None else Exam(pk=exam_id)
+
+    def chosen_exam(self) -> Exam | None:
+        """The exam asked for, read, for a page that shows it; None if there is none."""
+        exam_id = self.cleaned("exam")
+        return None if exam_id is None else Exam.objects.filter(pk=exam_id).first()
+
+
 class PlainSelect(forms.Select):
     """A <select> built in Python.
 
@@ -54,10 +87,22 @@ class PlainSelect(forms.Select):
 
 
 class SittingSearchForm(forms.Form):
-    """Where to sit the exam: country, then city. Choices come from the test centres."""
+    """Where and when to sit the exam: country, city or test centre, and the week.
+
+    Choices come from the test centres; the week is the one holding the date asked
+    for (Monday to Sunday). Nothing here says what may be booked.
+    """
 
     country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     city = forms.ChoiceField(label=_("City"), required=False, widget=PlainSelect)
+    centre = forms.TypedChoiceField(
+        label=_("Test centre"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
+    week = forms.DateField(
+        label=_("Week of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,3 +115,20 @@ class SittingSearchForm(forms.Form):
         else:
             cities = sorted({city for cities in places.values() for city in cities})
         self.fields["city"].choices = [("", _("Any city"))] + [(c, c) for c in cities]
+        city = self.data.get("city") if self.is_bound else None
+        self.fields["centre"].choices = [("", _("Any test centre"))] + [
+            (pk, name if city in cities else f"{name}, {centre_city}")
+            for pk, name, centre_country, centre_city in centres()
+            if (country not in places or centre_country == country)
+            and (city not in cities or centre_city == city)
+        ]
+
+    def place(self) -> dict:
+        """The country, city and centre asked for, each "" or None when not (or not valid)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "country": data.get("country", ""),
+            "city": data.get("city", ""),
+            "centre": data.get("centre"),
+        }

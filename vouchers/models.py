@@ -317,6 +317,23 @@ class Voucher(models.Model):
             return self.Status.FIRST_ATTEMPT_AVAILABLE
         return self.Status.RETAKE_AVAILABLE
 
+    def still_covers(self, *, at: datetime) -> str:
+        """Return what the voucher still pays for at the given moment, as a card says it:
+        "first_and_retake", "first", "retake", "booked_and_retake", "booked" or "" (nothing).
+
+        A booked or taken attempt waiting for its result still has the free retake behind
+        it when it is a Second Shot first attempt (SS-1).
+        """
+        status = self.status(at=at)
+        second_shot = self.pack.is_second_shot
+        if status == self.Status.FIRST_ATTEMPT_AVAILABLE:
+            return "first_and_retake" if second_shot else "first"
+        if status == self.Status.RETAKE_AVAILABLE:
+            return "retake"
+        if status in (self.Status.BOOKED, self.Status.AWAITING_OUTCOME):
+            return "booked_and_retake" if second_shot and self.retake() is None else "booked"
+        return ""
+
     def check_can_register(self, *, candidate, now: datetime) -> None:
         """Raise Refused unless the candidate may register this voucher now (SS-2, SS-5)."""
         if self.is_voided():
@@ -389,6 +406,20 @@ class Voucher(models.Model):
         if not self.pack.is_second_shot:
             raise Refused(Reason.NO_RETAKE_PLAIN_PACK)
         return Booking.Attempt.RETAKE
+
+    def exam_to_book(self, chosen: Exam | None) -> Exam:
+        """Return the exam the next booking is for, or raise Refused (SS-8).
+
+        A retake is of the first attempt's exam, whatever becomes of it since; a
+        first attempt is of the exam chosen. An exam chosen for a retake is
+        returned as chosen, for ``check_exam`` to say why it cannot be.
+        """
+        if chosen is not None:
+            return chosen
+        first = self.first_attempt()
+        if first is None:
+            raise Refused(Reason.EXAM_NOT_CHOSEN)
+        return first.exam
 
     def check_sitting(self, sitting: Sitting, *, now: datetime) -> None:
         """Raise Refused unless this voucher can pay for a seat at the sitting (SS-2, SS-11).
@@ -609,13 +640,32 @@ class Booking(models.Model):
         ``bookings`` are the candidate's ``unmarked()`` ones: a booking stops
         holding their one place as soon as its sitting starts.
         """
-        pending = next((b for b in bookings if b.state(at=at) == Booking.State.PENDING), None)
+        pending = Booking.pending_among(bookings, at=at)
         if pending is not None:
             raise Refused(
                 Reason.ONE_AT_A_TIME,
                 exam=pending.exam.number,
                 when=pending.sitting.local_start(),
             )
+
+    @staticmethod
+    def pending_among(bookings, *, at: datetime) -> "Booking | None":
+        """Return the booking still to come among the candidate's, if any: the one that
+        holds their one place (SS-4)."""
+        return next((b for b in bookings if b.state(at=at) == Booking.State.PENDING), None)
+
+    @staticmethod
+    def is_inside_cutoff(sitting: Sitting, *, at: datetime) -> bool:
+        """Return True if a booking of the sitting made at this moment could never be
+        cancelled or moved: it starts within the change cut-off (SS-10)."""
+        return at >= sitting.starts_at - settings.BOOKING_CHANGE_CUTOFF
+
+    @staticmethod
+    def check_no_change_accepted(sitting: Sitting, *, at: datetime, accepted: bool) -> None:
+        """Raise Refused unless the candidate accepted that a booking of a sitting inside
+        the change cut-off can never be cancelled or moved (SS-10)."""
+        if not accepted and Booking.is_inside_cutoff(sitting, at=at):
+            raise Refused(Reason.NO_CHANGE_NOT_ACCEPTED, cutoff_hours=change_cutoff_hours())
 
     @staticmethod
     def mark_started_taken(bookings, *, at: datetime) -> int:
@@ -653,6 +703,16 @@ class Booking(models.Model):
         if self.status == self.Status.TAKEN or self.sitting.has_started(at=at):
             return self.State.TAKEN
         return self.State.PENDING
+
+    @property
+    def reference(self) -> str:
+        """The booking's reference, as the candidate quotes it to support or the centre."""
+        return f"SS-{self.pk:06d}"
+
+    def was_booked_inside_cutoff(self) -> bool:
+        """Return True if the booking was made inside the change cut-off, so it could never
+        be cancelled or moved (SS-10)."""
+        return self.booked_at >= self.change_deadline()
 
     def change_deadline(self) -> datetime:
         """Return the last moment the booking can be cancelled or moved (SS-10)."""

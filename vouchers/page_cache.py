@@ -37,7 +37,7 @@ The sitting list of the booking page
 Step 2 of booking names the exam and lists the first sittings with a free seat
 before the voucher expires, in a country and city. That step is the same for
 every voucher expiring the same day, so it is kept for ``SITTINGS_MAX_AGE`` under
-the expiry date, the exam, the attempt, the place asked for, the language and the
+the expiry date, the exam, the attempt, the place and week asked for, the language and the
 time zone, and forgotten with the catalogue generation. Its links are relative
 to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every
 voucher. The seats left it shows may be that many seconds old: a sitting that
@@ -146,16 +146,17 @@ def cards_html(candidate, render) -> str:
 
 
 def sitting_step_html(
-    *, expires_on, exam_id: int, attempt: str, country: str, city: str, candidate, render
+    *, expires_on, exam_id: int, attempt: str, search: dict, candidate, render
 ) -> str | None:
     """Step 2 of booking for vouchers expiring on ``expires_on``, kept a few seconds.
 
-    The exam and the place are as asked, unchecked; ``render`` returns the HTML for
-    any voucher expiring that day (None if the exam cannot be booked) and whether to
-    keep it: only an exam and a place the page accepted are kept, so what is kept is
-    bounded by the catalogue and the test centres.
+    The exam and the search (place and week) are as asked, unchecked; ``render``
+    returns the HTML for any voucher expiring that day and whether to keep it: only
+    a search the page accepted is kept, so what is kept is bounded by the catalogue,
+    the test centres and the weeks before expiry.
     """
-    place = hashlib.sha256(f"{country}\n{city}".encode()).hexdigest()[:32]
+    asked = "\n".join(f"{k}={search[k]}" for k in sorted(search))
+    place = hashlib.sha256(asked.encode()).hexdigest()[:32]
     zone = candidate.time_zone or "-"
     language = translation.get_language()
     key = f"sittings:{expires_on}:{exam_id}:{attempt}:{place}:{language}:{zone}"

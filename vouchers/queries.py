@@ -5,7 +5,8 @@ what to offer, using the same policy methods.
 """
 
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 
@@ -14,8 +15,7 @@ from exams.models import Exam, Sitting
 from .errors import Reason, Refused
 from .models import ELIGIBLE_EXAM_PREFIXES, Booking, Voucher, is_exam_eligible
 
-SITTINGS_SHOWN = 20
-_PAGE = 2 * SITTINGS_SHOWN
+_PAGE = 40
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
 # filter, refined with each sitting's own local date.
 _MAX_UTC_OFFSET = timedelta(hours=14)
@@ -53,6 +53,13 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
     return voucher
 
 
+def pending_booking(candidate, *, at: datetime) -> Booking | None:
+    """The candidate's booking still to come, if any: the one that holds their one place
+    (SS-4). One query."""
+    unmarked = Booking.objects.filter(candidate=candidate).unmarked()
+    return Booking.pending_among(unmarked.select_related("exam", "sitting__centre"), at=at)
+
+
 def eligible_exams(query: str = ""):
     eligible = Q()
     for prefix in ELIGIBLE_EXAM_PREFIXES:
@@ -63,42 +70,98 @@ def eligible_exams(query: str = ""):
     return exams.order_by("number")
 
 
-def sittings_for(voucher: Voucher, *, now: datetime, country="", city="", exclude=None):
-    """Sittings the voucher can pay for: future, with a free seat, on or before expiry."""
-    last_moment = (
-        datetime.combine(voucher.pack.expires_on, datetime.min.time()).replace(tzinfo=now.tzinfo)
-        + timedelta(days=1)
-        + _MAX_UTC_OFFSET
-    )
-    sittings = Sitting.objects.filter(
-        starts_at__gt=now, starts_at__lt=last_moment, seats_taken__lt=F("seats")
-    ).select_related("centre")
-    if country:
-        sittings = sittings.filter(centre__country=country)
-    if city:
-        sittings = sittings.filter(centre__city=city)
+@dataclass
+class SittingWeek:
+    """The sittings a voucher can pay for in one week (Monday to Sunday at the centres),
+    grouped by day, and where the candidate can go from there."""
+
+    monday: date
+    days: list[tuple[date, list[Sitting]]]
+    earlier: date | None  # the Monday before, if the voucher can pay for anything then
+    later: date | None  # the Monday after, if it is on or before expiry
+    next_sitting: Sitting | None  # the first one after the week, when the week has none
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def count(self) -> int:
+        return sum(len(sittings) for _day, sittings in self.days)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()).replace(tzinfo=UTC)
+
+
+def sittings_in_week(
+    voucher: Voucher, *, now: datetime, week: date | None = None, exclude=None, **place
+) -> SittingWeek:
+    """Sittings the voucher can pay for (future, a free seat, on or before expiry) whose
+    local date at their centre falls in the week holding ``week`` (this week if None),
+    in a country, city or centre (``place``).
+
+    With no week asked for, the week of the first such sitting. Two queries at most
+    (the first sitting or the next one, and the week), whatever the week or the size
+    of the catalogue; a week's sittings are listed whole.
+    """
+    first_monday = monday_of(now.date())
+    monday = max(monday_of(week or now.date()), first_monday)
+    expires_on = voucher.pack.expires_on
+    sittings = Sitting.objects.filter(starts_at__gt=now, seats_taken__lt=F("seats"))
+    sittings = sittings.select_related("centre").order_by("starts_at", "centre__name", "pk")
+    if place.get("country"):
+        sittings = sittings.filter(centre__country=place["country"])
+    if place.get("city"):
+        sittings = sittings.filter(centre__city=place["city"])
+    if place.get("centre"):
+        sittings = sittings.filter(centre=place["centre"])
     if exclude is not None:
         sittings = sittings.exclude(pk=exclude.pk)
-    sittings = sittings.order_by("starts_at", "centre__name", "pk")
-    # Read a page at a time with LIMIT, not with a server-side cursor: outside a
-    # transaction Django declares that cursor WITH HOLD, and PostgreSQL then builds
-    # the whole result (every future sitting) before the first row. Only sittings
-    # in the last hours before expiry can be refused below, so one page nearly
-    # always suffices.
-    offered, start = [], 0
-    while True:
-        page = list(sittings[start : start + _PAGE])
-        for sitting in page:
-            try:
-                voucher.check_sitting(sitting, now=now)
-            except Refused:
-                continue
-            offered.append(sitting)
-            if len(offered) == SITTINGS_SHOWN:
-                return offered
-        if len(page) < _PAGE:
-            return offered
-        start += _PAGE
+
+    def payable(sitting) -> bool:
+        try:
+            voucher.check_sitting(sitting, now=now)
+        except Refused:
+            return False
+        return True
+
+    def first_from(day: date) -> Sitting | None:
+        """The first sitting the voucher can pay for on or after the day (at its centre)."""
+        later = sittings.filter(
+            starts_at__gte=_utc_midnight(day) - _MAX_UTC_OFFSET,
+            starts_at__lt=_utc_midnight(expires_on + timedelta(days=1)) + _MAX_UTC_OFFSET,
+        )
+        # Only sittings on the day before (at centres far east) or after expiry are
+        # passed over: one short page nearly always holds the first one.
+        return next((s for s in later[:_PAGE] if s.local_date() >= day and payable(s)), None)
+
+    if week is None:
+        # No week asked for: the week of the first sitting, so the list is never empty
+        # while there is one to offer.
+        first = first_from(first_monday)
+        monday = monday_of(first.local_date()) if first else first_monday
+    after = monday + timedelta(days=7)
+    in_week = sittings.filter(
+        starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
+        starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
+    )
+    by_day: dict[date, list[Sitting]] = {}
+    for sitting in in_week:
+        if monday <= sitting.local_date() < after and payable(sitting):
+            by_day.setdefault(sitting.local_date(), []).append(sitting)
+    next_sitting = first_from(after) if not by_day and after <= expires_on else None
+    return SittingWeek(
+        monday=monday,
+        days=sorted(by_day.items()),
+        earlier=monday - timedelta(days=7) if monday > first_monday else None,
+        later=after if after <= expires_on else None,
+        next_sitting=next_sitting,
+    )
 
 
 def explain_ineligible(query: str) -> str | None:

@@ -143,6 +143,8 @@ def requeue_stale_tasks(*, worker_id: str | None = None, started_before: datetim
         if worker_id is None or result.worker_ids[-1:] == [worker_id]
     ]
     # Compare-and-set: a task that finished meanwhile stays finished.
-    return DBTaskResult.objects.running().filter(pk__in=stale).update(
-        status=TaskResultStatus.READY, started_at=None
+    return (
+        DBTaskResult.objects.running()
+        .filter(pk__in=stale)
+        .update(status=TaskResultStatus.READY, started_at=None)
     )

@@ -23,4 +23,3 @@ def read_recovery_token(token: str) -> tuple[int, str] | None:
         return int(payload["v"]), str(payload["h"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-

@@ -5,6 +5,7 @@ and these modules do not repeat), each language names the portal's formats:
 
 - ``DAY_FORMAT``: a calendar day in a sentence (a voucher's expiry date);
 - ``DAY_MONTH_FORMAT``: the same without the year;
+- ``WEEKDAY_FORMAT``: the day of the week with the day and month (a day's heading);
 - ``SITTING_FORMAT``: a sitting's start, with the weekday, as pages and e-mails show it;
 - ``SITTING_NO_YEAR_FORMAT``: a start without the year, for the candidate's own time
   when it falls on another day than the centre's;

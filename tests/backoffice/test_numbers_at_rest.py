@@ -76,4 +76,3 @@ def test_sealed_numbers_cannot_be_read_after_the_hold_or_with_another_key(settin
     assert numbers.unseal(sealed, max_age=handover.HOLD_FOR) == ["7KQ4MZ2X"]
     settings.VOUCHER_NUMBER_KEY = "a key from another environment, not this one at all"
     assert numbers.unseal(sealed, max_age=handover.HOLD_FOR) is None
-

@@ -9,6 +9,7 @@ PASSWORD = "a sound passphrase 42"
 SIGN_IN_WORDS = {
     "en": ("E-mail address", "Password", "Sign in", "My vouchers"),
     "es": ("Dirección de correo electrónico", "Contraseña", "Iniciar sesión", "Mis vales"),
+    "ja": ("メールアドレス", "パスワード", "サインイン", "マイバウチャー"),
 }
 
 

@@ -9,7 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PASSWORD, sign_in
-from tests.factories import RegisteredVoucherFactory, UserFactory, VoucherFactory
+from tests.factories import (
+    RegisteredVoucherFactory,
+    SittingFactory,
+    UserFactory,
+    VoucherFactory,
+)
 from vouchers import services
 from vouchers.tokens import make_recovery_token
 
@@ -58,7 +63,7 @@ def serious_violations(page):
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ja"])
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, language, width):
     candidate = UserFactory(password=PASSWORD, email_verified_at=timezone.now(), language=language)
@@ -81,6 +86,15 @@ def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, 
     pages = signed_in_pages(fresh, booking, exam, sitting)
     pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&country=Germany")
     pages.append(f"/vouchers/{fresh.pk}/book/{sitting.pk}/?exam={exam.pk}")
+    # The week search: a later week, an empty week naming the next sitting, a centre.
+    later = (sitting.starts_at + timedelta(days=7)).date().isoformat()
+    empty = (sitting.starts_at + timedelta(days=60)).date().isoformat()
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={later}")
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={empty}")
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&centre={sitting.centre_id}")
+    # A sitting inside the cut-off: the review page asks to tick the box.
+    soon = SittingFactory(centre=sitting.centre, starts_at=timezone.now() + timedelta(hours=6))
+    pages.append(f"/vouchers/{fresh.pk}/book/{soon.pk}/?exam={exam.pk}")
     for path in pages:
         page.goto(path)
         found += serious_violations(page)

@@ -1,7 +1,6 @@
 """Fixtures for the language tests: the compiled catalogues. The candidate with a booking
 is the shared one (``tests/conftest.py``)."""
 
-
 import pytest
 from django.core.management import call_command
 from django.utils.translation import trans_real
@@ -16,5 +15,3 @@ def _compiled_catalogues():
     # A catalogue read before it was compiled would stay cached without our strings.
     trans_real._translations = {}
     trans_real._default = None
-
-

@@ -154,6 +154,21 @@ PAGES = {
         ),
         8,
     ),
+    "book: a week months away": (
+        lambda w: (
+            reverse("portal:book", args=[w.fresh_voucher.pk])
+            + f"?exam={w.exam.pk}&week={(w.sitting.starts_at + timedelta(days=120)).date()}"
+        ),
+        8,
+    ),
+    "book: one centre, a week with no sitting": (
+        lambda w: (
+            reverse("portal:book", args=[w.fresh_voucher.pk])
+            + f"?exam={w.exam.pk}&centre={w.sitting.centre_id}"
+            + f"&week={(w.sitting.starts_at - timedelta(days=1)).date()}"
+        ),
+        8,
+    ),
     "book retake: sitting list": (
         lambda w: reverse("portal:book", args=[w.retake_voucher.pk]),
         8,
@@ -163,7 +178,7 @@ PAGES = {
             reverse("portal:review_booking", args=[w.fresh_voucher.pk, w.sitting.pk])
             + f"?exam={w.exam.pk}"
         ),
-        6,
+        7,  # with the candidate's booking still to come, shown before confirming (SS-4)
     ),
     "booking detail": (lambda w: reverse("portal:booking", args=[w.scheduled.pk]), 5),
     "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 5),

@@ -2,7 +2,6 @@
 catalogue, and a test centre across the date line from Berlin. The signed-in candidate,
 their voucher and booking are the shared ones (``tests/conftest.py``)."""
 
-
 import pytest
 from django.test import Client
 
@@ -49,5 +48,3 @@ def auckland(db):
     return TestCenterFactory(
         name="Auckland CBD", country="New Zealand", city="Auckland", time_zone="Pacific/Auckland"
     )
-
-

@@ -73,6 +73,25 @@ def offered_sittings(response) -> set[int]:
     return {int(match[1]) for match in chosen if match}
 
 
+def week_links(response, words: str) -> list[str]:
+    """The addresses of the links to another week that read ``words`` ("Later week")."""
+    return [href for href, w in links(response) if w.strip("←→ ") == words]
+
+
+def offered_in_every_week(client, url: str) -> set[int]:
+    """The sittings offered on the page and on every later week it leads to, as a
+    candidate clicking "Later week" until there is none would see them."""
+    offered, seen = set(), set()
+    while url and url not in seen:
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200
+        offered |= offered_sittings(response)
+        later = week_links(response, "Later week")
+        url = later[0] if later else None
+    return offered
+
+
 def path_in(message, marker: str) -> str:
     """The path of the first link in an e-mail's text that contains ``marker``."""
     found = re.search(rf"https?://\S*{re.escape(marker)}\S*", message.body)

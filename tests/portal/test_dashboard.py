@@ -230,3 +230,57 @@ def test_another_candidates_vouchers_are_not_on_my_dashboard(signed_in, voucher,
     page = text(dashboard(signed_in))
     assert voucher.masked_number in page
     assert theirs.masked_number not in page
+
+
+def test_while_one_exam_is_booked_another_voucher_waits_for_it_instead_of_offering_booking(
+    signed_in, candidate, voucher, exam, now
+):
+    """SS-4 on the card: "you can book this after your exam on …", linking to it."""
+    other = RegisteredVoucherFactory(registered_by=candidate)
+    booked = book(
+        candidate, voucher, exam, SittingFactory(starts_at=now + timedelta(days=9)), now=now
+    )
+    day = f"{booked.sitting.local_date():%-d %B %Y}"
+
+    response = dashboard(signed_in)
+
+    assert f"You can book this after your exam on {day} : one exam is booked at a time." in text(
+        response
+    )
+    assert has_link(response, reverse("portal:booking", args=[booked.pk]), f"your exam on {day}")
+    assert not has_link(response, reverse("portal:book", args=[other.pk]), "Book your exam")
+
+
+COVERS = {
+    "first attempt available": "Covers a first attempt and one free retake, by {day}.",
+    "booked": "Covers this attempt and, if you do not pass, one free retake by {day}.",
+    "awaiting outcome": "Covers this attempt and, if you do not pass, one free retake by {day}.",
+    "retake available": "Covers one free retake, by {day}.",
+    "passed": None,
+    "used": None,
+    "expired": None,
+    "voided": None,
+}
+
+
+@pytest.mark.parametrize("state", list(COVERS))
+def test_each_card_says_what_the_voucher_still_covers_and_by_when(
+    state, signed_in, candidate, voucher, exam, now
+):
+    """SS-1, SS-2"""
+    STATES[state][0](candidate, voucher, exam, now)
+    voucher.refresh_from_db()
+
+    page = text(dashboard(signed_in))
+
+    if COVERS[state] is None:
+        assert "Covers " not in page
+    else:
+        assert COVERS[state].format(day=f"{voucher.pack.expires_on:%-d %B %Y}") in page
+
+
+def test_a_plain_pack_covers_one_attempt(signed_in, candidate):
+    plain = RegisteredVoucherFactory(registered_by=candidate, pack__is_second_shot=False)
+    assert f"Covers one attempt, by {plain.pack.expires_on:%-d %B %Y}." in text(
+        dashboard(signed_in)
+    )

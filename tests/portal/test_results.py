@@ -97,7 +97,36 @@ def test_the_voucher_page_shows_its_attempts_and_the_retake_still_available(
     assert (
         f"Your free retake of 070-483 is still available until {voucher.pack.expires_on:%-d %B %Y}."
     ) in page
-    assert has_link(response, reverse("portal:book", args=[voucher.pk]), "Book it now")
+    assert has_link(response, reverse("portal:book", args=[voucher.pk]), "Book your free retake")
+
+
+def test_the_results_page_offers_to_book_the_free_retake(signed_in, candidate, voucher, exam, now):
+    """SS-1: the next step on the page that says the retake is there."""
+    take(candidate, voucher, exam, FAILED, now=now)
+    response = signed_in.get(reverse("portal:results"))
+    assert has_link(response, reverse("portal:book", args=[voucher.pk]), "Book your free retake")
+
+
+def test_while_another_exam_is_booked_the_retake_waits_for_it_with_a_link(
+    signed_in, candidate, voucher, exam, now
+):
+    """SS-4: no page offers a booking the workflow would refuse."""
+    take(candidate, voucher, exam, FAILED, now=now)
+    other = RegisteredVoucherFactory(registered_by=candidate)
+    waiting = book(
+        candidate, other, exam, SittingFactory(starts_at=now + timedelta(days=9)), now=now
+    )
+    day = f"{waiting.sitting.local_date():%-d %B %Y}"
+
+    for url in (reverse("portal:results"), reverse("portal:voucher", args=[voucher.pk])):
+        response = signed_in.get(url)
+        assert f"You can book this after your exam on {day}" in text(response)
+        assert has_link(
+            response, reverse("portal:booking", args=[waiting.pk]), f"your exam on {day}"
+        )
+        assert not has_link(
+            response, reverse("portal:book", args=[voucher.pk]), "Book your free retake"
+        )
 
 
 def test_the_voucher_page_of_a_plain_pack_says_there_is_no_free_retake(

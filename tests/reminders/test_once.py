@@ -80,9 +80,7 @@ def test_sending_the_same_reminder_again_is_refused_by_the_claim(committed, vouc
     now = before_expiry(30)
 
     def send():
-        return reminders.send_once(
-            voucher_id=voucher.pk, occasion=Occasion.EXPIRY_30, now=now
-        )
+        return reminders.send_once(voucher_id=voucher.pk, occasion=Occasion.EXPIRY_30, now=now)
 
     assert len(committed(send)) == 1
     outcomes = []

@@ -116,9 +116,7 @@ def test_reminders_turned_off_after_the_job_listed_them_are_not_sent(committed, 
 
     assert (
         committed(
-            lambda: reminders.send_once(
-                voucher_id=due.voucher_id, occasion=due.occasion, now=now
-            )
+            lambda: reminders.send_once(voucher_id=due.voucher_id, occasion=due.occasion, now=now)
         )
         == []
     )

@@ -122,9 +122,7 @@ def test_a_client_reaching_an_app_server_directly_cannot_name_its_own_address(rf
     through = rf.get("/", REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.66")
     assert ratelimit.client_address(through) == "198.51.100.66"
     # Two balancers in a row are both skipped.
-    chained = rf.get(
-        "/", REMOTE_ADDR="10.0.0.11", HTTP_X_FORWARDED_FOR="198.51.100.66, 10.0.0.10"
-    )
+    chained = rf.get("/", REMOTE_ADDR="10.0.0.11", HTTP_X_FORWARDED_FOR="198.51.100.66, 10.0.0.10")
     assert ratelimit.client_address(chained) == "198.51.100.66"
 
 

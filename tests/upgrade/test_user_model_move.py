@@ -128,15 +128,11 @@ def _postgresql(request):
     with psycopg.connect(f"{server}/{name}", autocommit=True) as raw:
         raw.execute((DUMPS / "postgresql.sql").read_text())
     old = OldDatabase(f"{server}/{name}", lambda: psycopg.connect(f"{server}/{name}"))
-    old.list_tables = (
-        "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'"
-    )
+    old.list_tables = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'"
     return old
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres_only)]
-)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres_only)])
 def old_database(request, tmp_path):
     """A database as the portal made it before the move, in the kind the parameter names."""
     if request.param == "sqlite":
@@ -174,21 +170,22 @@ def test_an_old_database_migrates_and_keeps_every_row_where_it_was(old_database)
     # particular no second content type or permissions for the user, which the groups
     # would lack.
     sizes = old_database.table_sizes()
-    assert sizes.pop("django_migrations") == sizes_before.pop("django_migrations") + 6 + len(
-        newer
-    )
+    assert sizes.pop("django_migrations") == sizes_before.pop("django_migrations") + 6 + len(newer)
     assert sizes.pop("auth_permission") == sizes_before.pop("auth_permission") + len(added)
-    assert sizes.pop("auth_group_permissions") == sizes_before.pop(
-        "auth_group_permissions"
-    ) + len(granted)
+    assert sizes.pop("auth_group_permissions") == sizes_before.pop("auth_group_permissions") + len(
+        granted
+    )
     assert sizes.pop("django_content_type") == sizes_before.pop("django_content_type") + len(
         new_types
     )
     assert {table: sizes[table] for table in sizes_before} == sizes_before
     assert not any(sizes[table] for table in set(sizes) - set(sizes_before)), "new tables empty"
-    assert old_database.rows(
-        "SELECT id FROM django_content_type WHERE app_label = 'accounts' AND model = 'user'"
-    ) == old_user_type
+    assert (
+        old_database.rows(
+            "SELECT id FROM django_content_type WHERE app_label = 'accounts' AND model = 'user'"
+        )
+        == old_user_type
+    )
 
 
 def test_after_the_upgrade_everyone_signs_in_and_keeps_their_roles(old_database):

@@ -17,14 +17,24 @@ from ..models import Booking, ExamPack, Voucher, VoucherEvent
 
 
 def book_sitting(
-    *, candidate, voucher: Voucher, exam: Exam, sitting: Sitting, now: datetime | None = None
+    *,
+    candidate,
+    voucher: Voucher,
+    sitting: Sitting,
+    exam: Exam | None = None,
+    no_change_accepted: bool = False,
+    now: datetime | None = None,
 ) -> Booking:
     """Book the candidate a seat at the sitting, paid by the voucher.
 
-    The first booking with any voucher of a pack ties the whole pack to the
-    candidate (SS-5). Refused, with the reason, when any rule says no. Only the
-    ids of ``voucher`` and ``sitting`` are read: their rows are read as they are
-    locked (Voucher.DoesNotExist or Sitting.DoesNotExist when there is none).
+    A first attempt is of the ``exam`` chosen; a retake is of its first attempt's
+    exam, which the workflow finds (``exam`` may be left out). A sitting inside the
+    change cut-off is booked only when ``no_change_accepted``: such a booking can
+    never be cancelled or moved (SS-10). The first booking with any voucher of a
+    pack ties the whole pack to the candidate (SS-5). Refused, with the reason,
+    when any rule says no. Only the ids of ``voucher``, ``sitting`` and ``exam`` are
+    read: their rows are read as they are locked (Voucher.DoesNotExist or
+    Sitting.DoesNotExist when there is none).
     """
     now = now or timezone.now()
     with locking.workflow():
@@ -55,7 +65,12 @@ def book_sitting(
         ).get()
         voucher.pack = pack
 
+        chosen = None if exam is None else Exam.objects.filter(pk=exam.pk).first()
+        if exam is not None and chosen is None:
+            raise Refused(Reason.EXAM_NOT_CHOSEN)
+        exam = voucher.exam_to_book(chosen)
         attempt = voucher.attempt_to_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
+        Booking.check_no_change_accepted(sitting, at=now, accepted=no_change_accepted)
         # SS-4, read once: the candidate's bookings not yet stored as taken (one at most).
         unmarked = list(
             Booking.objects.filter(candidate=candidate)
@@ -216,9 +231,16 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
 
 
 def move_booking(
-    *, candidate, booking: Booking, sitting: Sitting, now: datetime | None = None
+    *,
+    candidate,
+    booking: Booking,
+    sitting: Sitting,
+    no_change_accepted: bool = False,
+    now: datetime | None = None,
 ) -> Booking:
     """Move the booking to another sitting of the same exam before the cut-off (SS-10).
+
+    To a sitting inside the cut-off only when ``no_change_accepted``, as booking.
 
     Returns the new booking; the old one is cancelled and points to it. Only the
     ids of ``booking`` and ``sitting`` are read (``_lock_booking_for_change``).
@@ -232,6 +254,7 @@ def move_booking(
             raise Refused(Reason.SAME_SITTING)
         voucher = booking.voucher
         voucher.check_sitting(new_sitting, now=now)
+        Booking.check_no_change_accepted(new_sitting, at=now, accepted=no_change_accepted)
 
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
         booking.save(update_fields=["status", "cancelled_at"])

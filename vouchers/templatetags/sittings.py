@@ -14,6 +14,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
+from ..models import Booking
+
 register = template.Library()
 
 
@@ -22,6 +24,12 @@ def centre_time(sitting, fmt="SITTING_FORMAT"):
     """The sitting's start at its centre, formatted, followed by the zone's abbreviation."""
     start = sitting.local_start()
     return f"{date_format(start, fmt)} {start.tzname()}"
+
+
+@register.filter
+def inside_cutoff(sitting, now) -> bool:
+    """True if a booking of the sitting made ``now`` could never be changed (SS-10)."""
+    return now is not None and Booking.is_inside_cutoff(sitting, at=now)
 
 
 @register.filter

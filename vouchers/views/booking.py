@@ -1,7 +1,7 @@
 """Booking a sitting, and the booking's own page: cancel, move, calendar file."""
 
-import re
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,17 +14,20 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import ratelimit
-from exams.models import Exam, Sitting
+from accounts.timezones import country_of_time_zone
+from exams.models import Sitting
+from exams.places import centre_places
 
 from .. import calendar, page_cache, services
 from ..errors import Reason, Refused
-from ..forms import ExamSearchForm, SittingSearchForm
-from ..models import Booking, Voucher, is_exam_eligible
+from ..forms import BookingRequestForm, ExamSearchForm, SittingSearchForm
+from ..models import Booking, Voucher, change_cutoff_hours
 from ..queries import (
     candidate_vouchers,
     eligible_exams,
     explain_ineligible,
-    sittings_for,
+    pending_booking,
+    sittings_in_week,
     voucher_to_book,
 )
 
@@ -38,40 +41,63 @@ def _candidate_booking(request, pk):
     return booking
 
 
-def _exam_id_in_address(request) -> int | None:
-    """The exam chosen with ``?exam=``, as an id, or None."""
-    exam_id = request.GET.get("exam", "")
-    return int(exam_id) if re.fullmatch(r"[0-9]{1,18}", exam_id) else None
-
-
-def _chosen_exam_id(voucher, attempt, request) -> int | None:
-    """A retake's exam is the first attempt's; a first attempt's is chosen with ``?exam=``."""
-    if attempt == Booking.Attempt.RETAKE:
-        return voucher.exam().pk
-    return _exam_id_in_address(request)
-
-
-def _exam_by_id(exam_id: int):
-    """The exam, if it is one the offer covers and still offered (SS-3); else None."""
-    exam = Exam.objects.filter(pk=exam_id, is_active=True).first()
-    return exam if exam is not None and is_exam_eligible(exam) else None
-
-
-def _exam(voucher, attempt, exam_id: int | None):
-    """The exam the booking would be for: a retake's is its first attempt's, whatever has
-    become of it since (the workflow says why it cannot be retaken); a first attempt's
-    is the exam chosen, if the offer covers it."""
-    if attempt == Booking.Attempt.RETAKE:
-        return voucher.exam()
-    return None if exam_id is None else _exam_by_id(exam_id)
-
-
-def _exam_for(voucher, attempt, request):
-    return _exam(voucher, attempt, _exam_id_in_address(request))
-
-
 def _sitting(pk):
     return get_object_or_404(Sitting.objects.select_related("centre"), pk=pk)
+
+
+SEARCH_FIELDS = ("country", "city", "centre", "week")
+
+
+def _home_country(candidate) -> dict:
+    """Where the booking search starts: the country of the candidate's time zone, guessed
+    at sign-up from the country they gave, when a test centre is there."""
+    country = country_of_time_zone(candidate.time_zone)
+    return {"country": country} if country in centre_places() else {}
+
+
+def _search_data(request, *, start: dict) -> dict:
+    """The search as asked in the address; where it starts when nothing is asked."""
+    asked = {k: v for k, v in request.GET.items() if k in SEARCH_FIELDS}
+    return asked if asked else start
+
+
+def _sitting_search(voucher, search: dict, now, *, keep: dict, exclude=None):
+    """The sitting search shared by booking and moving: the form, the week of sittings,
+    and the links to the weeks around it (relative to the page: the booking step is
+    kept for every voucher expiring that day)."""
+    where = SittingSearchForm(search)
+    place = where.place()
+    week = sittings_in_week(
+        voucher, now=now, week=where.cleaned_data.get("week"), exclude=exclude, **place
+    )
+    asked = {k: v for k, v in (keep | place).items() if v}
+
+    def link(day):
+        return None if day is None else "?" + urlencode(asked | {"week": day.isoformat()})
+
+    following = week.next_sitting.local_date() if week.next_sitting else None
+    links = {"earlier": link(week.earlier), "later": link(week.later), "next": link(following)}
+    return where, week, links
+
+
+def _refused(request, template_name, context, refusal):
+    """The page again with the workflow's refusal; its code tells the page whether the
+    same form can be sent again (a box to tick) or another choice is needed."""
+    context |= {"refusal": refusal.message, "refusal_code": refusal.code.value}
+    return render(request, template_name, context, status=409)
+
+
+def _waiting_for(candidate, now) -> dict:
+    """SS-4 where the decision is made: the booking still to come that holds the
+    candidate's one place, and why nothing else can be booked until it is taken."""
+    pending = pending_booking(candidate, at=now)
+    if pending is None:
+        return {}
+    try:
+        Booking.check_one_at_a_time([pending], at=now)
+    except Refused as refusal:
+        return {"refusal": refusal.message, "waiting_for": pending}
+    return {}
 
 
 class BookView(LoginRequiredMixin, View):
@@ -90,132 +116,113 @@ class BookView(LoginRequiredMixin, View):
             attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
-        context["attempt"] = attempt
-        exam_id = _chosen_exam_id(voucher, attempt, request)
-        if exam_id is not None:
-            # Kept for every voucher expiring that day (page_cache.py); None when the
-            # exam asked for is not one the voucher can pay for: the exams are listed.
-            step = page_cache.sitting_step_html(
-                expires_on=voucher.pack.expires_on,
-                exam_id=exam_id,
-                attempt=attempt,
-                country=request.GET.get("country", ""),
-                city=request.GET.get("city", ""),
-                candidate=request.user,
-                render=partial(self._sitting_step, request, voucher, attempt, exam_id, now),
-            )
-            if step is not None:
-                return render(
-                    request, self.template_name, context | {"sitting_step": mark_safe(step)}
-                )
-        search = ExamSearchForm(request.GET)
-        query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-        return render(
-            request,
-            self.template_name,
-            context
-            | {
-                "search": search,
-                "exams": eligible_exams(query)[:30],
-                "query": query,
-                "ineligible": explain_ineligible(query),
-            },
+        context |= {"attempt": attempt} | _waiting_for(request.user, now)
+        if "refusal" in context:
+            return render(request, self.template_name, context)
+        try:
+            exam = voucher.exam_to_book(BookingRequestForm.of(request).chosen_exam())
+            voucher.check_exam(exam, attempt=attempt)
+        except Refused as refusal:
+            if refusal.code == Reason.RETAKE_SAME_EXAM:
+                return render(request, self.template_name, context | {"refusal": refusal.message})
+            return render(request, self.template_name, context | self._exams(request))
+        search = _search_data(request, start=_home_country(request.user))
+        # Kept for every voucher expiring that day (page_cache.py).
+        step = page_cache.sitting_step_html(
+            expires_on=voucher.pack.expires_on,
+            exam_id=exam.pk,
+            attempt=attempt,
+            search=search,
+            candidate=request.user,
+            render=partial(self._sitting_step, request, voucher, attempt, exam, search, now),
         )
+        return render(request, self.template_name, context | {"sitting_step": mark_safe(step)})
 
     @staticmethod
-    def _sitting_step(request, voucher, attempt, exam_id, now):
-        """Step 2, and whether to keep it; (None, False) when the exam cannot be booked."""
-        exam = _exam(voucher, attempt, exam_id)
-        if exam is None:
-            return None, False
-        where = SittingSearchForm(request.GET)
-        valid = where.is_valid()
-        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
+    def _exams(request) -> dict:
+        """Step 1: the exams the offer covers, as searched."""
+        search = ExamSearchForm(request.GET)
+        query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        return {
+            "search": search,
+            "exams": eligible_exams(query)[:30],
+            "query": query,
+            "ineligible": explain_ineligible(query),
+        }
+
+    @staticmethod
+    def _sitting_step(request, voucher, attempt, exam, search, now):
+        """Step 2, and whether to keep it."""
+        where, week, links = _sitting_search(voucher, search, now, keep={"exam": exam.pk})
         step = {
             "attempt": attempt,
             "where": where,
+            "week": week,
+            "links": links,
             "exam": exam,
             "expires_on": voucher.pack.expires_on,
-            "sittings": sittings_for(voucher, now=now, **place),
+            "now": now,
+            "change_cutoff_hours": change_cutoff_hours(),
             "user": request.user,
         }
-        return render_to_string("partials/sitting_step.html", step), valid
+        return render_to_string("partials/sitting_step.html", step), where.is_valid()
 
 
 class ReviewBookingView(LoginRequiredMixin, View):
-    """Confirm the booking; SS-2's warning shows when a retake would be short of time."""
+    """Check and confirm the booking: one form, one workflow.
+
+    SS-2's warning shows when a retake would be short of time; a sitting inside the
+    change cut-off asks the candidate to accept that it cannot be changed (SS-10).
+    """
 
     template_name = "vouchers/booking_review.html"
 
-    def _context(self, request, pk, sitting_pk):
+    def _context(self, request, pk, sitting_pk, form):
         voucher = get_object_or_404(candidate_vouchers(request.user), pk=pk)
         now = timezone.now()
         sitting = _sitting(sitting_pk)
+        context = {"voucher": voucher, "sitting": sitting, "form": form}
         try:
             attempt = voucher.bookable_attempt(candidate=request.user, now=now)
+            exam = voucher.exam_to_book(form.chosen_exam())
         except Refused as refusal:
-            return {"voucher": voucher, "sitting": sitting, "refusal": refusal.message}
-        exam = _exam_for(voucher, attempt, request)
-        if exam is None:
-            raise Http404
-        return {
-            "voucher": voucher,
-            "sitting": sitting,
-            "exam": exam,
-            "attempt": attempt,
-            "retake_warning": attempt == Booking.Attempt.FIRST
-            and voucher.is_retake_window_short(sitting),
-        }
+            return context | {"refusal": refusal.message}
+        return (
+            context
+            | {
+                "exam": exam,
+                "attempt": attempt,
+                "inside_cutoff": Booking.is_inside_cutoff(sitting, at=now),
+                "retake_warning": attempt == Booking.Attempt.FIRST
+                and voucher.is_retake_window_short(sitting),
+            }
+            | _waiting_for(request.user, now)
+        )
 
     def get(self, request, pk, sitting_pk):
-        return render(request, self.template_name, self._context(request, pk, sitting_pk))
+        form = BookingRequestForm.of(request)
+        return render(request, self.template_name, self._context(request, pk, sitting_pk, form))
 
     def post(self, request, pk, sitting_pk):
-        """Book straight away: the workflow reads and locks the voucher and the sitting and
-        checks every rule; the page is built only to show a refusal."""
-        exam_id = _exam_id_in_address(request)
-        exam = None if exam_id is None else _exam_by_id(exam_id)
-        if exam is None:  # a retake's exam is its first attempt's, found on the voucher
-            return self._post_with_context(request, pk, sitting_pk)
+        """Book straight away: the workflow reads and locks the voucher, the exam and the
+        sitting and checks every rule; the page is built only to show a refusal."""
+        form = BookingRequestForm.of(request)
         try:
             booking = services.book_sitting(
                 candidate=request.user,
                 voucher=Voucher(pk=pk),
-                exam=exam,
                 sitting=Sitting(pk=sitting_pk),
+                exam=form.exam_ref(),
+                no_change_accepted=bool(form.cleaned("no_change_accepted")),
             )
         except (Voucher.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
             if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
-            if refusal.code == Reason.RETAKE_SAME_EXAM:
-                # A retake is of its first attempt's exam, whatever the address names.
-                return self._post_with_context(request, pk, sitting_pk)
-            context = self._context(request, pk, sitting_pk)
-            return render(
-                request, self.template_name, context | {"refusal": refusal.message}, status=409
+            return _refused(
+                request, self.template_name, self._context(request, pk, sitting_pk, form), refusal
             )
-        return self._booked(request, booking)
-
-    def _post_with_context(self, request, pk, sitting_pk):
-        context = self._context(request, pk, sitting_pk)
-        if "refusal" in context:
-            return render(request, self.template_name, context, status=409)
-        try:
-            booking = services.book_sitting(
-                candidate=request.user,
-                voucher=context["voucher"],
-                exam=context["exam"],
-                sitting=context["sitting"],
-            )
-        except Refused as refusal:
-            return render(
-                request, self.template_name, context | {"refusal": refusal.message}, status=409
-            )
-        return self._booked(request, booking)
-
-    def _booked(self, request, booking):
         messages.success(request, _("Your exam is booked. We have e-mailed you the details."))
         return redirect("portal:booking", pk=booking.pk)
 
@@ -292,38 +299,55 @@ class MoveBookingView(LoginRequiredMixin, View):
         context = {"booking": booking} | _change_refusal(booking)
         if "refusal" in context:
             return render(request, self.template_name, context)
-        where = SittingSearchForm(request.GET)
-        where.is_valid()
-        place = {k: where.cleaned_data.get(k, "") for k in ("country", "city")}
-        sittings = sittings_for(booking.voucher, now=now, exclude=booking.sitting, **place)
-        return render(request, self.template_name, context | {"where": where, "sittings": sittings})
+        sitting = booking.sitting
+        start = {
+            "country": sitting.centre.country,
+            "city": sitting.centre.city,
+            "centre": str(sitting.centre_id),
+            "week": sitting.local_date().isoformat(),
+        }
+        where, week, links = _sitting_search(
+            booking.voucher, _search_data(request, start=start), now, keep={}, exclude=sitting
+        )
+        context |= {"where": where, "week": week, "links": links, "now": now}
+        return render(request, self.template_name, context)
 
 
 class ReviewMoveView(LoginRequiredMixin, View):
+    """Confirm the move; a sitting inside the change cut-off asks the candidate to accept
+    that it cannot be changed again (SS-10)."""
+
     template_name = "vouchers/booking_move_review.html"
 
-    def get(self, request, pk, sitting_pk):
+    def _context(self, request, pk, sitting_pk, form):
         booking = _candidate_booking(request, pk)
-        context = {"booking": booking, "sitting": _sitting(sitting_pk)} | _change_refusal(booking)
-        return render(request, self.template_name, context)
+        sitting = _sitting(sitting_pk)
+        inside_cutoff = Booking.is_inside_cutoff(sitting, at=timezone.now())
+        context = {"booking": booking, "sitting": sitting, "form": form}
+        return context | {"inside_cutoff": inside_cutoff} | _change_refusal(booking)
+
+    def get(self, request, pk, sitting_pk):
+        form = BookingRequestForm.of(request)
+        return render(request, self.template_name, self._context(request, pk, sitting_pk, form))
 
     def post(self, request, pk, sitting_pk):
         """Move straight away, as cancelling does."""
+        form = BookingRequestForm.of(request)
         try:
             moved = services.move_booking(
-                candidate=request.user, booking=Booking(pk=pk), sitting=Sitting(pk=sitting_pk)
+                candidate=request.user,
+                booking=Booking(pk=pk),
+                sitting=Sitting(pk=sitting_pk),
+                no_change_accepted=bool(form.cleaned("no_change_accepted")),
             )
         except (Booking.DoesNotExist, Sitting.DoesNotExist):
             raise Http404 from None
         except Refused as refusal:
             if refusal.code == Reason.VOUCHER_NOT_YOURS:
                 raise Http404 from None
-            context = {
-                "booking": _candidate_booking(request, pk),
-                "sitting": _sitting(sitting_pk),
-                "refusal": refusal.message,
-            }
-            return render(request, self.template_name, context, status=409)
+            return _refused(
+                request, self.template_name, self._context(request, pk, sitting_pk, form), refusal
+            )
         messages.success(request, _("Your booking is moved. We have e-mailed you the new details."))
         return redirect("portal:booking", pk=moved.pk)
 

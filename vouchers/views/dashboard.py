@@ -10,21 +10,36 @@ from django.views.generic import TemplateView
 from .. import page_cache
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
-from ..models import Booking
-from ..queries import candidate_vouchers
+from ..models import Booking, Voucher
+from ..queries import candidate_vouchers, pending_booking
+
+BOOKABLE = {Voucher.Status.FIRST_ATTEMPT_AVAILABLE, Voucher.Status.RETAKE_AVAILABLE}
 
 
-def voucher_cards(vouchers, now):
-    """Pair each voucher with what the dashboard says about it."""
+def voucher_cards(vouchers, now, *, holding: Booking | None = None):
+    """Pair each voucher with what the dashboard says about it.
+
+    ``holding`` is the candidate's booking still to come (SS-4), found among the
+    vouchers' bookings when not given: a voucher that could be booked says it waits
+    for it, rather than offering a booking the workflow would refuse.
+    """
     today = anywhere_on_earth_date(now)
+    vouchers = list(vouchers)
+    if holding is None:
+        every = [b for voucher in vouchers for b in voucher.live_bookings()]
+        holding = Booking.pending_among(every, at=now)
     cards = []
     for voucher in vouchers:
+        status = voucher.status(at=now)
+        waits = holding if status in BOOKABLE and holding is not None else None
         live = voucher.live_bookings()
         pending = next((b for b in live if b.state(at=now) == Booking.State.PENDING), None)
         cards.append(
             {
                 "voucher": voucher,
-                "status": voucher.status(at=now),
+                "status": status,
+                "covers": voucher.still_covers(at=now),
+                "waits_for": waits,
                 "exam": voucher.exam(),
                 "days_left": (voucher.pack.expires_on - today).days,
                 "booking": pending or (live[-1] if live else None),
@@ -74,8 +89,9 @@ class VoucherDetailView(LoginRequiredMixin, TemplateView):
             lost_number_offered = False
         else:
             lost_number_offered = True
+        holding = pending_booking(self.request.user, at=now)
         return super().get_context_data(
-            card=voucher_cards([voucher], now)[0],
+            card=voucher_cards([voucher], now, holding=holding)[0],
             lost_number_offered=lost_number_offered,
             **kwargs,
         )

@@ -41,8 +41,7 @@ def adopt_old_history(connection) -> tuple[int, int]:
         adopted = set(applied.filter(app=NEW_LABEL).values_list("name", flat=True))
         missing = [row for row in applied.filter(app=OLD_LABEL) if row.name not in adopted]
         applied.bulk_create(
-            recorder.Migration(app=NEW_LABEL, name=row.name, applied=row.applied)
-            for row in missing
+            recorder.Migration(app=NEW_LABEL, name=row.name, applied=row.applied) for row in missing
         )
         renamed = _rename_content_types(connection) if missing else 0
     return len(missing), renamed
@@ -55,9 +54,7 @@ def _rename_content_types(connection) -> int:
 
     types = ContentType.objects.db_manager(connection.alias)
     taken = set(types.filter(app_label=NEW_LABEL).values_list("model", flat=True))
-    renamed = (
-        types.filter(app_label=OLD_LABEL).exclude(model__in=taken).update(app_label=NEW_LABEL)
-    )
+    renamed = types.filter(app_label=OLD_LABEL).exclude(model__in=taken).update(app_label=NEW_LABEL)
     types.clear_cache()
     return renamed
 

@@ -1,6 +1,7 @@
 # "14. März 2027", "Sonntag, 14. März 2027, 09:00"
 DAY_FORMAT = "j. F Y"
 DAY_MONTH_FORMAT = "j. F"
+WEEKDAY_FORMAT = "l, j. F"  # "Montag, 29. März"
 SITTING_FORMAT = "l, j. F Y, H:i"
 SITTING_NO_YEAR_FORMAT = "l, j. F, H:i"  # "Montag, 29. März, 01:00"
 SITTING_SHORT_FORMAT = "j. F Y H:i"

@@ -1,6 +1,7 @@
 # "14 March 2027", "Sunday 14 March 2027, 09:00"
 DAY_FORMAT = "j F Y"
 DAY_MONTH_FORMAT = "j F"
+WEEKDAY_FORMAT = "l j F"  # "Monday 29 March"
 SITTING_FORMAT = "l j F Y, H:i"
 SITTING_NO_YEAR_FORMAT = "l j F, H:i"  # "Monday 29 March, 01:00"
 SITTING_SHORT_FORMAT = "j F Y H:i"

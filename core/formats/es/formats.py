@@ -1,6 +1,7 @@
 # "14 de marzo de 2027", "domingo, 14 de marzo de 2027, 09:00"
 DAY_FORMAT = r"j \d\e F \d\e Y"
 DAY_MONTH_FORMAT = r"j \d\e F"
+WEEKDAY_FORMAT = r"l, j \d\e F"  # "lunes, 29 de marzo"
 SITTING_FORMAT = r"l, j \d\e F \d\e Y, H:i"
 SITTING_NO_YEAR_FORMAT = r"l, j \d\e F, H:i"  # "lunes, 29 de marzo, 01:00"
 SITTING_SHORT_FORMAT = r"j \d\e F \d\e Y H:i"

@@ -1,6 +1,7 @@
 # "14 mars 2027", "dimanche 14 mars 2027, 09:00"
 DAY_FORMAT = "j F Y"
 DAY_MONTH_FORMAT = "j F"
+WEEKDAY_FORMAT = "l j F"  # "lundi 29 mars"
 SITTING_FORMAT = "l j F Y, H:i"
 SITTING_NO_YEAR_FORMAT = "l j F, H:i"  # "lundi 29 mars, 01:00"
 SITTING_SHORT_FORMAT = "j F Y H:i"

@@ -1,6 +1,7 @@
 # "2027年3月14日", "2027年3月14日(日) 09:00"
 DAY_FORMAT = "Y年n月j日"
 DAY_MONTH_FORMAT = "n月j日"
+WEEKDAY_FORMAT = "n月j日(D)"  # "3月29日(月)"
 SITTING_FORMAT = "Y年n月j日(D) H:i"
 SITTING_NO_YEAR_FORMAT = "n月j日(D) H:i"  # "3月29日(月) 01:00"
 SITTING_SHORT_FORMAT = "Y年n月j日 H:i"

@@ -43,16 +43,26 @@ def main():
 
     admin = person("admin@old.test", "admin-pass-1", "Ada Admin", is_staff=True, is_superuser=True)
     manager = person(
-        "manager@old.test", "manager-pass-2", "Maria Manager", is_staff=True,
+        "manager@old.test",
+        "manager-pass-2",
+        "Maria Manager",
+        is_staff=True,
         group="Account managers",
     )
     person("support@old.test", "support-pass-3", "Sam Support", is_staff=True, group="Support")
     examadmin = person(
-        "examadmin@old.test", "examadmin-pass-4", "Erin Examadmin", is_staff=True,
+        "examadmin@old.test",
+        "examadmin-pass-4",
+        "Erin Examadmin",
+        is_staff=True,
         group="Exam administrators",
     )
     alex = person(
-        "alex@old.test", "alex-pass-5", "Alex Candidate", email_verified_at=T0, language="de",
+        "alex@old.test",
+        "alex-pass-5",
+        "Alex Candidate",
+        email_verified_at=T0,
+        language="de",
         time_zone="Europe/Berlin",
     )
     bo = person(
@@ -65,20 +75,31 @@ def main():
         number="070-483", title="Programming in C#", track=Exam.Track.DEVELOPER
     )
     centre = TestCenter.objects.create(
-        name="Berlin Mitte", site_id="DE-BER-0417", country="Germany", city="Berlin",
-        time_zone="Europe/Berlin", address="Friedrichstraße 68",
+        name="Berlin Mitte",
+        site_id="DE-BER-0417",
+        country="Germany",
+        city="Berlin",
+        time_zone="Europe/Berlin",
+        address="Friedrichstraße 68",
     )
     past = Sitting.objects.create(centre=centre, starts_at=T0 + timedelta(days=3), seats=10)
     later = Sitting.objects.create(
         centre=centre, starts_at=datetime(2030, 3, 4, 8, tzinfo=UTC), seats=10
     )
     customer = Customer.objects.create(
-        name="Contoso Training Ltd", contact_email="buyer@contoso.example", country="Germany",
+        name="Contoso Training Ltd",
+        contact_email="buyer@contoso.example",
+        country="Germany",
         account_manager=manager,
     )
     issued = services.issue_pack(
-        customer=customer, exam_count=2, expires_on=date(2031, 1, 31), is_second_shot=True,
-        list_price=Decimal("300.00"), issued_by=manager, now=T0,
+        customer=customer,
+        exam_count=2,
+        expires_on=date(2031, 1, 31),
+        is_second_shot=True,
+        list_price=Decimal("300.00"),
+        issued_by=manager,
+        now=T0,
     )
     voucher = services.register_voucher(
         candidate=alex, number=issued.numbers[0], now=T0 + timedelta(hours=1)
@@ -93,12 +114,20 @@ def main():
         candidate=alex, voucher=voucher, exam=exam, sitting=later, now=T0 + timedelta(days=5)
     )
     ReminderSent.objects.create(
-        voucher=voucher, booking=retake, occasion="sitting_tomorrow", candidate=alex,
-        status="sent", claimed_at=T0 + timedelta(days=6), sent_at=T0 + timedelta(days=6),
+        voucher=voucher,
+        booking=retake,
+        occasion="sitting_tomorrow",
+        candidate=alex,
+        status="sent",
+        claimed_at=T0 + timedelta(days=6),
+        sent_at=T0 + timedelta(days=6),
     )
     LogEntry.objects.log_actions(
-        user_id=admin.pk, queryset=[bo], action_flag=CHANGE,
-        change_message="Gave Bo the exam catalogue to read.", single_object=True,
+        user_id=admin.pk,
+        queryset=[bo],
+        action_flag=CHANGE,
+        change_message="Gave Bo the exam catalogue to read.",
+        single_object=True,
     )
 
     # Alex is signed in: the session must still sign them in after the upgrade.

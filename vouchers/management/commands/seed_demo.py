@@ -51,7 +51,6 @@ FAILED_EXAM = "070-483"
 FAILED_AT_SITE = "DE-BER-0417"
 
 
-
 class CentreSeed(NamedTuple):
     site_id: str
     name: str

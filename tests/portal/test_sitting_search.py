@@ -1,0 +1,146 @@
+"""Finding a sitting: by country, city or centre, a week at a time up to the voucher's
+expiry, grouped by day at the centre (SS-2, SS-9)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import RegisteredVoucherFactory, SittingFactory, TestCenterFactory
+from tests.portal.pages import (
+    book,
+    book_url,
+    links,
+    offered_in_every_week,
+    offered_sittings,
+    text,
+    week_links,
+)
+from vouchers.queries import monday_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_later_week_reaches_a_sitting_months_away_up_to_the_vouchers_expiry(
+    signed_in, voucher, exam, berlin, now
+):
+    """SS-2: every sitting before expiry can be reached; none after."""
+    soon = SittingFactory(centre=berlin, starts_at=now + timedelta(days=3))
+    months_away = SittingFactory(centre=berlin, starts_at=now + timedelta(days=150))
+    after_expiry = SittingFactory(centre=berlin, starts_at=now + timedelta(days=200))
+
+    offered = offered_in_every_week(signed_in, book_url(voucher, exam=exam.pk))
+
+    assert {soon.pk, months_away.pk} <= offered
+    assert after_expiry.pk not in offered
+
+
+def test_a_date_jumps_to_its_week_and_earlier_week_goes_back(signed_in, voucher, exam, berlin, now):
+    target = SittingFactory(centre=berlin, starts_at=now + timedelta(days=90))
+    day = target.local_date()
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk, week=day.isoformat()))
+
+    assert offered_sittings(response) == {target.pk}
+    monday = monday_of(day)
+    assert "1 sitting from" in text(response)
+    (earlier,) = week_links(response, "Earlier week")
+    assert f"week={(monday - timedelta(days=7)).isoformat()}" in earlier
+    assert f"exam={exam.pk}" in earlier, "the search is kept"
+
+
+def test_an_empty_week_names_the_next_sitting_with_a_link_to_its_week(
+    signed_in, voucher, exam, berlin, now
+):
+    next_one = SittingFactory(centre=berlin, starts_at=now + timedelta(days=60))
+    empty_week = (now + timedelta(days=21)).date()
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk, week=empty_week.isoformat()))
+
+    day = f"{next_one.local_date():%-d %B %Y}"
+    assert f"No sitting this week. The next one is on {day} ." in text(response)
+    (href,) = [h for h, words in links(response) if words == day]
+    assert offered_sittings(signed_in.get(href)) == {next_one.pk}
+
+
+def test_a_week_is_grouped_by_day_at_the_centre_with_a_count(signed_in, voucher, exam, berlin, now):
+    """SS-9"""
+    monday = monday_of((now + timedelta(days=14)).date())
+    at = berlin.zone
+    from datetime import datetime
+
+    def at_berlin(day_offset, hour):
+        day = monday + timedelta(days=day_offset)
+        return datetime(day.year, day.month, day.day, hour, tzinfo=at)
+
+    SittingFactory(centre=berlin, starts_at=at_berlin(1, 9))
+    SittingFactory(centre=berlin, starts_at=at_berlin(1, 14))
+    SittingFactory(centre=berlin, starts_at=at_berlin(3, 9))
+
+    page = text(signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat())))
+
+    tuesday, thursday = monday + timedelta(days=1), monday + timedelta(days=3)
+    assert "3 sittings from" in page
+    assert f"{tuesday:%A %-d %B} 09:00" in page
+    assert page.index(f"{tuesday:%A %-d %B}") < page.index(f"{thursday:%A %-d %B}")
+
+
+def test_sittings_can_be_narrowed_to_one_test_centre(signed_in, voucher, exam, berlin, now):
+    other = TestCenterFactory(name="Berlin Ost", country="Germany", city="Berlin")
+    here = SittingFactory(centre=berlin, starts_at=now + timedelta(days=5))
+    SittingFactory(centre=other, starts_at=now + timedelta(days=5, hours=1))
+
+    url = book_url(voucher, exam=exam.pk, centre=berlin.pk)
+
+    assert offered_in_every_week(signed_in, url) == {here.pk}
+
+
+def test_booking_starts_in_the_candidates_own_country(
+    signed_in, candidate, voucher, exam, berlin, now
+):
+    """The country of the candidate's time zone, guessed from the country given at sign-up."""
+    candidate.time_zone = "Europe/Berlin"
+    candidate.save()
+    tokyo = TestCenterFactory(name="Tokyo", country="Japan", city="Tokyo", time_zone="Asia/Tokyo")
+    SittingFactory(centre=tokyo, starts_at=now + timedelta(days=2))
+    in_germany = SittingFactory(centre=berlin, starts_at=now + timedelta(days=4))
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk))
+
+    assert offered_sittings(response) == {in_germany.pk}
+    assert '<option value="Germany" selected>' in response.content.decode()
+
+
+def test_moving_starts_from_the_booked_centre_and_week(
+    signed_in, candidate, voucher, exam, berlin, now
+):
+    elsewhere = TestCenterFactory(country="France", city="Paris", time_zone="Europe/Paris")
+    booked_at = SittingFactory(centre=berlin, starts_at=now + timedelta(days=40))
+    booking = book(candidate, voucher, exam, booked_at, now=now)
+    same_week = SittingFactory(centre=berlin, starts_at=booked_at.starts_at + timedelta(hours=2))
+    SittingFactory(centre=elsewhere, starts_at=booked_at.starts_at + timedelta(hours=3))
+    SittingFactory(centre=berlin, starts_at=now + timedelta(days=3))  # another week
+
+    response = signed_in.get(reverse("portal:move_booking", args=[booking.pk]))
+
+    assert offered_sittings(response) == {same_week.pk}
+    assert week_links(response, "Earlier week"), "earlier weeks are one click away"
+
+
+def test_a_mangled_week_or_centre_is_not_a_server_error(signed_in, voucher, exam, berlin, now):
+    SittingFactory(centre=berlin, starts_at=now + timedelta(days=5))
+    for query in ({"week": "31-02-2027"}, {"centre": "x"}, {"week": "99999-01-01"}):
+        response = signed_in.get(book_url(voucher, exam=exam.pk, **query))
+        assert response.status_code == 200
+
+
+def test_another_candidates_voucher_expiring_the_same_day_sees_the_same_weeks(
+    signed_in, other_client, other_candidate, voucher, exam, berlin, now
+):
+    theirs = RegisteredVoucherFactory(
+        registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
+    )
+    sitting = SittingFactory(centre=berlin, starts_at=now + timedelta(days=30))
+    mine = offered_in_every_week(signed_in, book_url(voucher, exam=exam.pk))
+    assert offered_in_every_week(other_client, book_url(theirs, exam=exam.pk)) == mine
+    assert sitting.pk in mine
