@@ -28,6 +28,11 @@ from .scoping import CustomerScopedAdmin, ReadOnlyMixin
 from .support import sitting_at_centre
 
 
+def awaiting_outcome(bookings, *, at):
+    """Return the bookings sat by ``at`` whose outcome is still to record."""
+    return bookings.in_state(Booking.State.TAKEN, at=at).filter(outcome__isnull=True)
+
+
 class OutcomeFilter(admin.SimpleListFilter):
     """ "Awaiting an outcome" is the exam administrator's daily list."""
 
@@ -39,8 +44,7 @@ class OutcomeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
-            taken = queryset.in_state(Booking.State.TAKEN, at=timezone.now())
-            return taken.filter(outcome__isnull=True)
+            return awaiting_outcome(queryset, at=timezone.now())
         if self.value() in Booking.Outcome.values:
             return queryset.filter(outcome=self.value())
         return queryset

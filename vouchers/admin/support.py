@@ -37,7 +37,9 @@ from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
 
 from .. import numbers, services
+from ..clock import anywhere_on_earth_date
 from ..models import Booking, Voucher, VoucherEvent
+from ..usage import EXPIRING_WITHIN, expiring_unused
 from .confirm import ask_then_apply
 from .packs import describe_voucher, void
 from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
@@ -113,6 +115,31 @@ class RegisteredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ExpiringFilter(admin.SimpleListFilter):
+    """The vouchers an account manager watches: expiring soon, never booked nor voided."""
+
+    title = _("expiry")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "unused",
+                ngettext_lazy(
+                    "Expiring unused within %(count)s day",
+                    "Expiring unused within %(count)s days",
+                    "count",
+                )
+                % {"count": EXPIRING_WITHIN.days},
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unused":
+            return expiring_unused(queryset, today=anywhere_on_earth_date(timezone.now()))
+        return queryset
+
+
 def is_number_shaped(term: str) -> bool:
     """Return True if a search is a whole voucher number, typed right or not."""
     term = term.strip()
@@ -174,6 +201,7 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     list_select_related = ["pack__customer", "registered_by"]
     list_filter = [
         RegisteredFilter,
+        ExpiringFilter,
         "pack__is_second_shot",
         ("pack__customer", AutocompleteFilter),
         ("pack", AutocompleteFilter),
