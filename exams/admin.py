@@ -15,10 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles, start
+from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 from backoffice.widgets import SafeAutocompleteMixin
 from backoffice.workflows import SavedThroughWorkflow
@@ -171,7 +173,7 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
     }
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]
-    list_display = ["local_start_display", "centre", "seats", "seats_taken", "free_seats"]
+    list_display = ["local_start_display", "centre_cut", "seats", "seats_taken", "free_seats"]
     # The centres from their own table, not found among the sittings.
     list_filter = [WhenFilter, "centre__country", ("centre", admin.RelatedFieldListFilter)]
     list_select_related = ["centre"]
@@ -185,7 +187,14 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
     def local_start_display(self, sitting):
         start = sitting.local_start()
         when = date_format(start, "STAFF_WEEKDAY_SITTING_FORMAT")
-        return f"{when} {start.tzname()} ({sitting.centre.time_zone})"
+        # The zone's name in the tooltip: the abbreviation says enough in a list.
+        return format_html(
+            '<span title="{}">{} {}</span>', sitting.centre.time_zone, when, start.tzname()
+        )
+
+    @admin.display(description=_("centre"), ordering="centre__name")
+    def centre_cut(self, sitting):
+        return cut(sitting.centre)
 
     @admin.display(description=_("starts (UTC)"))
     def starts_at_utc(self, sitting):

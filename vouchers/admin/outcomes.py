@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 
 from .. import services
@@ -126,9 +127,9 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     readonly_fields = fields
     list_display = [
         "reference",
-        "candidate",
+        "candidate_cut",
         "exam",
-        "sitting_local",
+        "sitting_cut",
         "attempt",
         "state",
         "outcome",
@@ -183,6 +184,14 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
+
+    @admin.display(description=_("candidate"), ordering="candidate__email")
+    def candidate_cut(self, booking):
+        return cut(booking.candidate)
+
+    @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
+    def sitting_cut(self, booking):
+        return cut(sitting_at_centre(booking), wide=True)
 
     @admin.display(description=_("state"))
     def state(self, booking):

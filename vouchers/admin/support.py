@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from backoffice import roles
+from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
 
@@ -41,7 +42,7 @@ from ..clock import anywhere_on_earth_date
 from ..models import Booking, Voucher, VoucherEvent
 from ..usage import EXPIRING_WITHIN, expiring_unused
 from .confirm import ask_then_apply
-from .packs import describe_voucher, void
+from .packs import describe_voucher, short_masked, void
 from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
 
 # A search that is surely meant as a whole voucher number, typo or not.
@@ -189,15 +190,16 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     ]
     readonly_fields = fields
     inlines = [BookingInline, AuditTrailInline]
+    # What fits at 1280 px with the sidebar open; when it was registered is on its page.
     list_display = [
-        "masked_number",
+        "short_number",
         "pack_link",
-        "customer",
-        "registered_by",
-        "registered_at",
+        "customer_cut",
+        "candidate",
         "status",
         "expires_on",
     ]
+    list_display_links = ["short_number"]
     list_select_related = ["pack__customer", "registered_by"]
     list_filter = [
         RegisteredFilter,
@@ -236,6 +238,18 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     @admin.display(description=_("number"))
     def masked_number(self, voucher):
         return voucher.masked_number
+
+    @admin.display(description=_("number"))
+    def short_number(self, voucher):
+        return short_masked(voucher)
+
+    @admin.display(description=_("customer"), ordering="pack__customer__name")
+    def customer_cut(self, voucher):
+        return cut(voucher.pack.customer)
+
+    @admin.display(description=_("registered by"), ordering="registered_by__email")
+    def candidate(self, voucher):
+        return cut(voucher.registered_by)
 
     @admin.display(description=_("pack"), ordering="pack")
     def pack_link(self, voucher):
