@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -237,8 +238,7 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
                 seats=data["seats"],
             )
             self._tell_series(request, report, data["centre"])
-            changelist = reverse("admin:exams_sitting_changelist")
-            return redirect(f"{changelist}?centre__id__exact={data['centre'].pk}")
+            return redirect(self._series_list(report, data["centre"]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -247,6 +247,18 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/exams/sitting/series.html", context)
+
+    def _series_list(self, report, centre) -> str:
+        """The list of the sittings the series created: the centre's, from its first new
+        start to its last (the centre's whole list if it created none)."""
+        shown = {"centre__id__exact": centre.pk}
+        if report.created:
+            shown |= {
+                "when": "all",
+                "starts_at__gte": report.created_from.isoformat(),
+                "starts_at__lte": report.created_until.isoformat(),
+            }
+        return f"{reverse('admin:exams_sitting_changelist')}?{urlencode(shown)}"
 
     def _tell_series(self, request, report, centre) -> None:
         params = {

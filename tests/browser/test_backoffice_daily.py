@@ -1,14 +1,15 @@
 """The back office as each staff role uses it all day, at 1280 px with the sidebar open.
 
-The live server's database is emptied between tests; the role groups the
-migrations made are put back for each (serialized_rollback). Each role signs in
-through the admin's own form.
+The live server's database is emptied between tests, the role groups the
+migrations made with it: each test makes its role's group again, with the
+migration's permissions. Each role signs in through the admin's own form.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,10 +25,11 @@ from tests.factories import (
     StaffFactory,
     TestCenterFactory,
     UserFactory,
+    VoucherFactory,
 )
 from vouchers.models import VoucherEvent
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+STAFF_ROLES = import_module("accounts.migrations.0003_staff_roles").ROLES
 
 ROLE_GROUPS = {
     "manager": roles.ACCOUNT_MANAGERS,
@@ -36,10 +38,25 @@ ROLE_GROUPS = {
 }
 
 
+def role_group(name: str) -> Group:
+    """Return the role's group, with the permissions the migration gives it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        for app_label, models in STAFF_ROLES[name].items():
+            for model, actions in models.items():
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app_label,
+                        codename__in=[f"{action}_{model}" for action in actions],
+                    )
+                )
+    return group
+
+
 def sign_in_staff(page, role: str):
     """Sign a new staff member of ``role`` in, and return them."""
     user = StaffFactory(email=f"{role}@secondshot.test", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    user.groups.add(role_group(ROLE_GROUPS[role]))
     page.goto("/admin/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -55,7 +72,7 @@ START_PAGES = {
 
 
 @pytest.mark.parametrize("role", START_PAGES)
-def test_each_role_starts_on_its_own_page_and_its_first_task_is_one_click_away(page, role):
+def test_each_role_starts_on_its_own_page_and_its_first_task_is_one_click_away(page, db, role):
     section, button, landed = START_PAGES[role]
     sign_in_staff(page, role)
 
@@ -106,7 +123,7 @@ MAIN_LISTS = {
 
 
 @pytest.mark.parametrize("role", MAIN_LISTS)
-def test_each_roles_main_lists_fit_a_laptop_with_the_sidebar_open(page, role):
+def test_each_roles_main_lists_fit_a_laptop_with_the_sidebar_open(page, db, role):
     """Every column in sight at 1280 px: no list is wider than the room it has."""
     user = sign_in_staff(page, role)
     world_of_long_names(user if role == "manager" else StaffFactory())
@@ -120,7 +137,7 @@ def test_each_roles_main_lists_fit_a_laptop_with_the_sidebar_open(page, role):
         assert width <= room, f"{model}: the list is {width} px wide in {room} px"
 
 
-def test_a_masked_number_is_one_line_and_long_text_is_whole_in_its_tooltip(page):
+def test_a_masked_number_is_one_line_and_long_text_is_whole_in_its_tooltip(page, db):
     user = sign_in_staff(page, "manager")
     world_of_long_names(user)
     voucher = VoucherEvent.objects.first().voucher
@@ -134,3 +151,53 @@ def test_a_masked_number_is_one_line_and_long_text_is_whole_in_its_tooltip(page)
     expect(details).to_have_attribute(
         "title", "reason: " + "The candidate telephoned twice about the lost e-mail " * 3
     )
+
+
+SUPPORT_BUTTONS = {
+    "Reissue the number on the candidate's behalf": (
+        "Reissue the number",
+        VoucherEvent.Action.NUMBER_REISSUED,
+    ),
+    "Re-send the registration confirmation": (
+        "Re-send the confirmation",
+        VoucherEvent.Action.CONFIRMATION_RESENT,
+    ),
+}
+
+
+@pytest.mark.parametrize("button", SUPPORT_BUTTONS)
+def test_support_helps_a_candidate_from_the_vouchers_page_giving_a_reason(page, db, button):
+    sign_in_staff(page, "support")
+    voucher = RegisteredVoucherFactory()
+    confirm, action = SUPPORT_BUTTONS[button]
+    page.goto(f"/admin/vouchers/voucher/{voucher.pk}/change/")
+
+    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=confirm).click()  # no reason yet
+    expect(page.get_by_text("Say why, for the audit trail.")).to_be_visible()
+    assert not voucher.events.filter(action=action).exists()
+    page.get_by_label("Reason").fill("Candidate phoned: ticket 4411")
+    page.get_by_role("button", name=confirm).click()
+
+    expect(page).to_have_url(f"/admin/vouchers/voucher/{voucher.pk}/change/")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    event = voucher.events.get(action=action)
+    assert event.details["reason"] == "Candidate phoned: ticket 4411"
+    assert event.actor.email == "support@secondshot.test"
+
+
+def test_a_manager_voids_a_voucher_from_its_page_and_support_sees_no_void_button(page, db):
+    manager = sign_in_staff(page, "manager")
+    voucher = VoucherFactory(pack__customer__account_manager=manager)
+    page.goto(f"/admin/vouchers/voucher/{voucher.pk}/change/")
+    expect(page.get_by_role("button", name="Re-send the registration confirmation")).to_have_count(
+        0
+    )
+
+    page.get_by_role("button", name="Void this voucher").click()
+    page.get_by_label("Reason").fill("Sold twice by mistake")
+    page.get_by_role("button", name="Void these vouchers").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Voided 1 voucher.")
+    voucher.refresh_from_db()
+    assert voucher.void_reason == "Sold twice by mistake"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.actions import ActionButtonsAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
@@ -163,6 +164,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 @admin.register(ExamPack)
 class ExamPackAdmin(
+    ActionButtonsAdmin,
     SafeAutocompleteMixin,
     handover.HandOverViews,
     AutocompleteFiltersAdmin,
@@ -210,6 +212,7 @@ class ExamPackAdmin(
     )
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
+    button_labels = {"void_packs": _("Void every voucher of this pack")}
     # Fifty rows read at a glance; each row costs its usage counts and its rendering.
     list_per_page = 50
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from backoffice import roles
+from backoffice.actions import ActionButtonsAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
@@ -175,7 +176,13 @@ class FindByNumberForm(forms.Form):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, CustomerScopedAdmin):
+class VoucherAdmin(
+    ActionButtonsAdmin,
+    ReadOnlyMixin,
+    AutocompleteFiltersAdmin,
+    BoundedCountAdmin,
+    CustomerScopedAdmin,
+):
     account_manager_path = "pack__customer__account_manager"
     fields = [
         "masked_number",
@@ -216,6 +223,7 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     )
     ordering = ["-pack__issued_at", "pk"]
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
+    button_labels = {"void_vouchers": _("Void this voucher")}
     list_per_page = 50
 
     def get_queryset(self, request):
