@@ -21,6 +21,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 
+from . import start
+
 # An id as the database stores it: ASCII digits only (str.isdigit also takes "²" and
 # "١"), and few enough of them for a 64-bit column.
 ID = re.compile(r"[0-9]{1,18}")
@@ -44,6 +46,13 @@ def is_id(value: str) -> bool:
 
 
 class BackOfficeSite(admin.AdminSite):
+    # The index is each role's start page, then the models (backoffice/start.py).
+    index_template = "admin/backoffice/index.html"
+
+    def index(self, request, extra_context=None):
+        context = {"start_sections": start.sections(request), **(extra_context or {})}
+        return super().index(request, context)
+
     def admin_view(self, view, cacheable=False):
         @wraps(view)
         def checked(request, *args, **kwargs):

@@ -5,7 +5,7 @@ named, and stored in UTC (SS-9). ``seats_taken`` belongs to the booking
 workflows: no form shows it as a field, and saving a sitting never writes it.
 """
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,9 +15,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import roles, start
+from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 from backoffice.widgets import SafeAutocompleteMixin
 from backoffice.workflows import SavedThroughWorkflow
@@ -82,14 +86,28 @@ class TestCenterAdmin(SavedThroughWorkflow, admin.ModelAdmin):
         forget_centre_places()
 
 
+def days_from_today(days: int) -> tuple[datetime, datetime]:
+    """Return the start of today and of the day ``days`` later, in the active time zone."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return today, today + timedelta(days=days)
+
+
 class WhenFilter(admin.SimpleListFilter):
     """Upcoming sittings unless asked otherwise: the ones an administrator plans."""
 
     title = _("when")
     parameter_name = "when"
+    # Today and the coming week, from the start of today: what the centres prepare.
+    DAYS = {"today": 1, "week": 7}
 
     def lookups(self, request, model_admin):
-        return [("upcoming", _("Upcoming")), ("past", _("Started or past")), ("all", _("All"))]
+        return [
+            ("upcoming", _("Upcoming")),
+            ("today", _("Today")),
+            ("week", _("This week (7 days from today)")),
+            ("past", _("Started or past")),
+            ("all", _("All")),
+        ]
 
     def choices(self, changelist):
         chosen = self.value() or "upcoming"
@@ -106,7 +124,44 @@ class WhenFilter(admin.SimpleListFilter):
             return queryset.filter(starts_at__gt=now)
         if chosen == "past":
             return queryset.filter(starts_at__lte=now)
+        if chosen in self.DAYS:
+            first, last = days_from_today(self.DAYS[chosen])
+            return queryset.filter(starts_at__gte=first, starts_at__lt=last)
         return queryset
+
+
+def sittings_today(request) -> int:
+    first, last = days_from_today(WhenFilter.DAYS["today"])
+    return Sitting.objects.filter(starts_at__gte=first, starts_at__lt=last).count()
+
+
+start.count(
+    roles.EXAM_ADMINISTRATORS,
+    "sittings_today",
+    ngettext_lazy("sitting today", "sittings today", "count"),
+    sittings_today,
+    "admin:exams_sitting_changelist",
+    query="when=today",
+    permission="exams.view_sitting",
+    order=10,
+)
+start.task(
+    roles.EXAM_ADMINISTRATORS,
+    "create_series",
+    _("Create a series of sittings"),
+    "admin:exams_sitting_series",
+    permission="exams.add_sitting",
+    order=30,
+)
+start.task(
+    roles.EXAM_ADMINISTRATORS,
+    "sittings_this_week",
+    _("Sittings this week"),
+    "admin:exams_sitting_changelist",
+    query="when=week",
+    permission="exams.view_sitting",
+    order=50,
+)
 
 
 @admin.register(Sitting)
@@ -119,7 +174,7 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
     }
     fields = ["centre", "local_date", "local_time", "starts_at_utc", "seats", "seats_taken"]
     readonly_fields = ["starts_at_utc", "seats_taken"]
-    list_display = ["local_start_display", "centre", "seats", "seats_taken", "free_seats"]
+    list_display = ["local_start_display", "centre_cut", "seats", "seats_taken", "free_seats"]
     # The centres from their own table, not found among the sittings.
     list_filter = [WhenFilter, "centre__country", ("centre", admin.RelatedFieldListFilter)]
     list_select_related = ["centre"]
@@ -133,7 +188,14 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
     def local_start_display(self, sitting):
         start = sitting.local_start()
         when = date_format(start, "STAFF_WEEKDAY_SITTING_FORMAT")
-        return f"{when} {start.tzname()} ({sitting.centre.time_zone})"
+        # The zone's name in the tooltip: the abbreviation says enough in a list.
+        return format_html(
+            '<span title="{}">{} {}</span>', sitting.centre.time_zone, when, start.tzname()
+        )
+
+    @admin.display(description=_("centre"), ordering="centre__name")
+    def centre_cut(self, sitting):
+        return cut(sitting.centre)
 
     @admin.display(description=_("starts (UTC)"))
     def starts_at_utc(self, sitting):
@@ -176,8 +238,7 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
                 seats=data["seats"],
             )
             self._tell_series(request, report, data["centre"])
-            changelist = reverse("admin:exams_sitting_changelist")
-            return redirect(f"{changelist}?centre__id__exact={data['centre'].pk}")
+            return redirect(self._series_list(report, data["centre"]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -186,6 +247,18 @@ class SittingAdmin(SavedThroughWorkflow, SafeAutocompleteMixin, BoundedCountAdmi
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/exams/sitting/series.html", context)
+
+    def _series_list(self, report, centre) -> str:
+        """The list of the sittings the series created: the centre's, from its first new
+        start to its last (the centre's whole list if it created none)."""
+        shown = {"centre__id__exact": centre.pk}
+        if report.created:
+            shown |= {
+                "when": "all",
+                "starts_at__gte": report.created_from.isoformat(),
+                "starts_at__lte": report.created_until.isoformat(),
+            }
+        return f"{reverse('admin:exams_sitting_changelist')}?{urlencode(shown)}"
 
     def _tell_series(self, request, report, centre) -> None:
         params = {

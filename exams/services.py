@@ -112,6 +112,9 @@ class SeriesReport:
     in_the_past: int = 0
     skipped_by_the_clock: list[datetime] = field(default_factory=list)
     first_of_two: list[datetime] = field(default_factory=list)
+    # The first and last start (UTC) of the sittings this series created.
+    created_from: datetime | None = None
+    created_until: datetime | None = None
 
 
 def create_sitting_series(
@@ -167,6 +170,9 @@ def create_sitting_series(
             ignore_conflicts=True,
         )
         now_there = set(in_range.values_list("starts_at", flat=True))
-    report.created = len((now_there - existing) & set(planned))
+    created = (now_there - existing) & set(planned)
+    report.created = len(created)
+    if created:
+        report.created_from, report.created_until = min(created), max(created)
     report.already_there = len(planned) - report.created
     return report

@@ -223,6 +223,10 @@ class Voucher(models.Model):
     def masked_number(self) -> str:
         return numbers.masked(self.number_last4)
 
+    @property
+    def short_masked_number(self) -> str:
+        return numbers.masked_short(self.number_last4)
+
     # --- reading the voucher's bookings -------------------------------------
 
     @staticmethod

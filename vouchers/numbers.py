@@ -110,6 +110,11 @@ def masked(last_four: str) -> str:
     return "••••-••••-••••-••••-" + last_four
 
 
+def masked_short(last_four: str) -> str:
+    """Return the masked number as lists show it, on one line: ``…7KQ4``."""
+    return "…" + last_four
+
+
 def digest(number: str) -> str:
     """Return the keyed hash under which a canonical number is stored and looked up."""
     key = settings.VOUCHER_NUMBER_KEY.encode()

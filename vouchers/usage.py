@@ -71,6 +71,17 @@ def with_pack_usage(packs: QuerySet[ExamPack]) -> QuerySet[ExamPack]:
     )
 
 
+def expiring_unused(vouchers: QuerySet[Voucher], *, today: date) -> QuerySet[Voucher]:
+    """Return the vouchers whose pack expires within ``EXPIRING_WITHIN``, never booked
+    nor voided: the report's "expiring unused", as rows to list or count."""
+    live = Booking.objects.filter(voucher=OuterRef("pk"), status__in=LIVE).order_by()
+    return vouchers.filter(
+        voided_at__isnull=True,
+        pack__expires_on__gte=today,
+        pack__expires_on__lte=today + EXPIRING_WITHIN,
+    ).exclude(Exists(live))
+
+
 @dataclass
 class CustomerUsage:
     """One customer's line in the account manager's report."""

@@ -205,21 +205,25 @@ def test_a_file_full_of_bad_rows_lists_the_first_ones_and_counts_the_rest(exam_a
 # --- the admin page --------------------------------------------------------------------
 
 
-def upload(client, content: bytes, name="results.csv"):
+def upload(client, content: bytes, name="results.csv", **kwargs):
     return client.post(
         reverse("admin:vouchers_booking_import_results"),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+        **kwargs,
     )
 
 
 def test_the_exam_administrator_imports_a_file_from_the_admin(exam_admin_client, bookings):
     content = results_file(row(bookings[0], "passed"), row(bookings[1], "failed")).getvalue()
 
-    response = upload(exam_admin_client, content)
+    response = upload(exam_admin_client, content, follow=True)
 
     assert response.status_code == 200
     assert "Imported 2 rows: 2 outcomes recorded" in response.content.decode()
+    # The administrator lands on the bookings the import recorded, and only them.
+    assert {b.pk for b in response.context["cl"].result_list} == {bookings[0].pk, bookings[1].pk}
     again = upload(exam_admin_client, content)
+    assert again.status_code == 200  # nothing recorded: the page says so, and stays
     assert "0 outcomes recorded, 2 already recorded the same way" in again.content.decode()
 
 

@@ -139,6 +139,12 @@ def test_the_exam_administrator_creates_a_series_from_the_admin(exam_admin_clien
     assert "Created 3 sittings at Berlin Mitte" in page
     assert "1 already existed" in page
     assert Sitting.objects.filter(centre=centre, seats=12).count() == 3
+    # The list the administrator lands on shows the new sittings, and only them.
+    listed = {sitting.pk for sitting in response.context["cl"].result_list}
+    assert listed == set(
+        Sitting.objects.filter(centre=centre, seats=12).values_list("pk", flat=True)
+    )
+    assert len(listed) == 3
 
 
 def every_minute() -> str:

@@ -236,3 +236,14 @@ def test_support_finds_a_candidate_but_not_staff(support_client, alex, manager):
     detail = support_client.get(reverse("admin:accounts_user_change", args=[alex.pk]))
     assert detail.status_code == 200
     assert "Permissions" not in detail.content.decode()
+
+
+def test_supports_two_jobs_are_buttons_on_the_vouchers_page_not_a_drop_down(support_client):
+    voucher = RegisteredVoucherFactory()
+    page = support_client.get(reverse("admin:vouchers_voucher_change", args=[voucher.pk]))
+    html = page.content.decode()
+    assert "Re-send the registration confirmation</button>" in html
+    assert "Reissue the number on the candidate&#x27;s behalf</button>" in html
+    assert "Void this voucher" not in html  # an account manager's
+    assert 'name="CHANGE_FORM-action" value="reissue_number"' in html
+    assert "<select" not in html.split('id="voucher_form"')[1]

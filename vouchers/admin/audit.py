@@ -12,11 +12,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 from backoffice.site import is_id
 
 from ..models import VoucherEvent
-from .packs import masked_link
+from .packs import masked_link, short_masked
 from .scoping import CustomerScopedAdmin, ReadOnlyMixin
 from .support import details_text
 
@@ -59,6 +60,8 @@ class ActorFilter(admin.SimpleListFilter):
 class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     list_display = ["at", "action", "voucher_number", "customer", "actor", "details_text"]
+    # On the event's page every value is whole; in the list the long ones are cut.
+    CUT = {"customer": "customer_cut", "actor": "actor_cut", "details_text": "details_cut"}
     # The date filter reads the index newest first; a date hierarchy would list the
     # years, months and days with a DISTINCT over every event in view.
     list_filter = ["action", ActorFilter, "at"]
@@ -78,7 +81,8 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         # A row, and an event's page, show its voucher, pack, customer and actor.
         return super().get_queryset(request).select_related("voucher__pack__customer", "actor")
 
-    def get_list_display(self, request):
+    def shown(self, request):
+        """The values the staff member may read, in the list and on the event's page."""
         shown = self.list_display
         if not request.user.has_perm("vouchers.view_customer"):
             shown = [f for f in shown if f != "customer"]
@@ -91,11 +95,14 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
             return self.search_fields
         return [f for f in self.search_fields if not f.startswith("voucher__pack__customer")]
 
+    def get_list_display(self, request):
+        return [self.CUT.get(name, name) for name in self.shown(request)]
+
     def get_fields(self, request, obj=None):
-        return self.get_list_display(request)
+        return self.shown(request)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.get_list_display(request)
+        return self.shown(request)
 
     @admin.display(description=_("voucher"))
     def voucher_number(self, event):
@@ -103,7 +110,7 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
 
     @admin.display(description=_("voucher"))
     def voucher_masked(self, event):
-        return event.voucher.masked_number
+        return short_masked(event.voucher)
 
     @admin.display(description=_("customer"), ordering="voucher__pack__customer__name")
     def customer(self, event):
@@ -112,3 +119,15 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     @admin.display(description=_("details"))
     def details_text(self, event):
         return details_text(event)
+
+    @admin.display(description=_("customer"), ordering="voucher__pack__customer__name")
+    def customer_cut(self, event):
+        return cut(event.voucher.pack.customer)
+
+    @admin.display(description=_("actor"), ordering="actor__email")
+    def actor_cut(self, event):
+        return cut(event.actor)
+
+    @admin.display(description=_("details"))
+    def details_cut(self, event):
+        return cut(details_text(event), wide=True)

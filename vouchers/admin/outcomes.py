@@ -10,13 +10,17 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.actions import ActionButtonsAdmin
+from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 
 from .. import services
@@ -26,6 +30,21 @@ from .confirm import ask_then_apply
 from .packs import masked_link
 from .scoping import CustomerScopedAdmin, ReadOnlyMixin
 from .support import sitting_at_centre
+
+
+def awaiting_outcome(bookings, *, at):
+    """Return the bookings sat by ``at`` whose outcome is still to record."""
+    return bookings.in_state(Booking.State.TAKEN, at=at).filter(outcome__isnull=True)
+
+
+def recorded_by_import(user, at) -> str:
+    """The booking list of the outcomes an import recorded: every one of them carries
+    the import's moment and who ran it."""
+    shown = {
+        "outcome_recorded_at__exact": at.isoformat(),
+        "outcome_recorded_by__id__exact": user.pk,
+    }
+    return f"{reverse('admin:vouchers_booking_changelist')}?{urlencode(shown)}"
 
 
 class OutcomeFilter(admin.SimpleListFilter):
@@ -39,8 +58,7 @@ class OutcomeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
-            taken = queryset.in_state(Booking.State.TAKEN, at=timezone.now())
-            return taken.filter(outcome__isnull=True)
+            return awaiting_outcome(queryset, at=timezone.now())
         if self.value() in Booking.Outcome.values:
             return queryset.filter(outcome=self.value())
         return queryset
@@ -102,7 +120,7 @@ def describe_booking(booking) -> str:
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
+class BookingAdmin(ActionButtonsAdmin, ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     account_manager_path = "voucher__pack__customer__account_manager"
     fields = [
         "reference",
@@ -122,9 +140,9 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     readonly_fields = fields
     list_display = [
         "reference",
-        "candidate",
+        "candidate_cut",
         "exam",
-        "sitting_local",
+        "sitting_cut",
         "attempt",
         "state",
         "outcome",
@@ -179,6 +197,14 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
     @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
     def sitting_local(self, booking):
         return sitting_at_centre(booking)
+
+    @admin.display(description=_("candidate"), ordering="candidate__email")
+    def candidate_cut(self, booking):
+        return cut(booking.candidate)
+
+    @admin.display(description=_("sitting (centre's local time)"), ordering="sitting__starts_at")
+    def sitting_cut(self, booking):
+        return cut(sitting_at_centre(booking), wide=True)
 
     @admin.display(description=_("state"))
     def state(self, booking):
@@ -238,8 +264,9 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         form = ResultsFileForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
+            now = timezone.now()
             report = services.import_results(
-                file=form.cleaned_data["file"], recorded_by=request.user
+                file=form.cleaned_data["file"], recorded_by=request.user, now=now
             )
             if report.is_applied():
                 self.message_user(
@@ -255,6 +282,8 @@ class BookingAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
                     },
                     messages.SUCCESS,
                 )
+                if report.recorded:
+                    return redirect(recorded_by_import(request.user, now))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import a results file"),

@@ -24,6 +24,8 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.actions import ActionButtonsAdmin
+from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
 from backoffice.widgets import SafeAutocompleteMixin
@@ -88,8 +90,18 @@ class IssuePackForm(forms.ModelForm):
 
 
 def masked_link(voucher) -> str:
+    """The voucher's masked number on one line (``…7KQ4``), linked to its page."""
     url = reverse("admin:vouchers_voucher_change", args=[voucher.pk])
-    return format_html('<a href="{}">{}</a>', url, voucher.masked_number)
+    return format_html(
+        '<a href="{}" title="{}">{}</a>', url, voucher.masked_number, voucher.short_masked_number
+    )
+
+
+def short_masked(voucher) -> str:
+    """The voucher's masked number on one line (``…7KQ4``), for a reader who may not open it."""
+    return format_html(
+        '<span title="{}">{}</span>', voucher.masked_number, voucher.short_masked_number
+    )
 
 
 class VoucherInline(FirstRowsInline, ReadOnlyInline):
@@ -152,6 +164,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 @admin.register(ExamPack)
 class ExamPackAdmin(
+    ActionButtonsAdmin,
     SafeAutocompleteMixin,
     handover.HandOverViews,
     AutocompleteFiltersAdmin,
@@ -172,18 +185,18 @@ class ExamPackAdmin(
     readonly_fields = ["usage"]
     autocomplete_fields = ["customer"]
     inlines = [VoucherInline]
-    # Narrow enough to read at a glance: the exam count is in "registered" (2 of 3),
-    # a plain pack shows "—" for retakes.
+    # Narrow enough to read at a glance, at 1280 px with the sidebar open: the exam
+    # count is in "registered" (2 of 3), a plain pack shows "—" for retakes, and the
+    # candidate a pack is tied to is on its page (and found by the search).
     list_display = [
         "pack",
-        "customer",
+        "customer_cut",
         "expires",
         "registered",
         "booked",
         "passed",
         "retakes",
         "expired_unused",
-        "candidate",
     ]
     list_display_links = ["pack"]
     # No date hierarchy: its years, months and days are a DISTINCT over every pack in view.
@@ -199,6 +212,7 @@ class ExamPackAdmin(
     )
     ordering = ["-issued_at", "-pk"]
     actions = ["void_packs"]
+    button_labels = {"void_packs": _("Void every voucher of this pack")}
     # Fifty rows read at a glance; each row costs its usage counts and its rendering.
     list_per_page = 50
 
@@ -239,6 +253,10 @@ class ExamPackAdmin(
     @admin.display(description=_("pack"), ordering="pk")
     def pack(self, pack):
         return f"#{pack.pk}"
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_cut(self, pack):
+        return cut(pack.customer)
 
     @admin.display(description=_("expires"), ordering="expires_on")
     def expires(self, pack):

@@ -33,13 +33,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from backoffice import roles
+from backoffice.actions import ActionButtonsAdmin
+from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
 
 from .. import numbers, services
+from ..clock import anywhere_on_earth_date
 from ..models import Booking, Voucher, VoucherEvent
+from ..usage import EXPIRING_WITHIN, expiring_unused
 from .confirm import ask_then_apply
-from .packs import describe_voucher, void
+from .packs import describe_voucher, short_masked, void
 from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
 
 # A search that is surely meant as a whole voucher number, typo or not.
@@ -113,6 +117,31 @@ class RegisteredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ExpiringFilter(admin.SimpleListFilter):
+    """The vouchers an account manager watches: expiring soon, never booked nor voided."""
+
+    title = _("expiry")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "unused",
+                ngettext_lazy(
+                    "Expiring unused within %(count)s day",
+                    "Expiring unused within %(count)s days",
+                    "count",
+                )
+                % {"count": EXPIRING_WITHIN.days},
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unused":
+            return expiring_unused(queryset, today=anywhere_on_earth_date(timezone.now()))
+        return queryset
+
+
 def is_number_shaped(term: str) -> bool:
     """Return True if a search is a whole voucher number, typed right or not."""
     term = term.strip()
@@ -147,7 +176,13 @@ class FindByNumberForm(forms.Form):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, CustomerScopedAdmin):
+class VoucherAdmin(
+    ActionButtonsAdmin,
+    ReadOnlyMixin,
+    AutocompleteFiltersAdmin,
+    BoundedCountAdmin,
+    CustomerScopedAdmin,
+):
     account_manager_path = "pack__customer__account_manager"
     fields = [
         "masked_number",
@@ -162,18 +197,20 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     ]
     readonly_fields = fields
     inlines = [BookingInline, AuditTrailInline]
+    # What fits at 1280 px with the sidebar open; when it was registered is on its page.
     list_display = [
-        "masked_number",
+        "short_number",
         "pack_link",
-        "customer",
-        "registered_by",
-        "registered_at",
+        "customer_cut",
+        "candidate",
         "status",
         "expires_on",
     ]
+    list_display_links = ["short_number"]
     list_select_related = ["pack__customer", "registered_by"]
     list_filter = [
         RegisteredFilter,
+        ExpiringFilter,
         "pack__is_second_shot",
         ("pack__customer", AutocompleteFilter),
         ("pack", AutocompleteFilter),
@@ -186,6 +223,7 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     )
     ordering = ["-pack__issued_at", "pk"]
     actions = ["void_vouchers", "resend_confirmation", "reissue_number"]
+    button_labels = {"void_vouchers": _("Void this voucher")}
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -208,6 +246,18 @@ class VoucherAdmin(ReadOnlyMixin, AutocompleteFiltersAdmin, BoundedCountAdmin, C
     @admin.display(description=_("number"))
     def masked_number(self, voucher):
         return voucher.masked_number
+
+    @admin.display(description=_("number"))
+    def short_number(self, voucher):
+        return short_masked(voucher)
+
+    @admin.display(description=_("customer"), ordering="pack__customer__name")
+    def customer_cut(self, voucher):
+        return cut(voucher.pack.customer)
+
+    @admin.display(description=_("registered by"), ordering="registered_by__email")
+    def candidate(self, voucher):
+        return cut(voucher.registered_by)
 
     @admin.display(description=_("pack"), ordering="pack")
     def pack_link(self, voucher):

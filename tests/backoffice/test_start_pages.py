@@ -1,0 +1,138 @@
+"""Each role's start page on the admin index: its tasks as buttons, the counts it watches."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice import roles, start
+from tests.factories import (
+    BookingFactory,
+    CustomerFactory,
+    ExamPackFactory,
+    SittingFactory,
+    VoucherFactory,
+    in_days,
+)
+from vouchers.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+def start_page(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response
+
+
+def buttons(response) -> dict[str, str]:
+    return {
+        task["label"]: task["url"]
+        for section in response.context["start_sections"]
+        for task in section.tasks
+    }
+
+
+def counts(response) -> dict[str, int]:
+    return {
+        str(watched["label"]): watched["number"]
+        for section in response.context["start_sections"]
+        for watched in section.counts
+    }
+
+
+def test_account_manager_starts_with_issuing_the_report_and_their_customers(manager_client):
+    shown = buttons(start_page(manager_client))
+    assert shown == {
+        "Issue a pack": reverse("admin:vouchers_exampack_add"),
+        "Usage report": reverse("admin:vouchers_customer_report"),
+        "My customers": reverse("admin:vouchers_customer_changelist"),
+    }
+
+
+def test_account_manager_counts_only_their_own_vouchers_expiring_unused(manager, manager_client):
+    mine = ExamPackFactory(
+        customer=CustomerFactory(account_manager=manager), expires_on=in_days(10)
+    )
+    for _ in range(2):
+        VoucherFactory(pack=mine)
+    booked = VoucherFactory(pack=mine)
+    BookingFactory(voucher=booked)
+    VoucherFactory(pack=mine, voided_at=timezone.now(), void_reason="Sold twice")
+    VoucherFactory(pack=ExamPackFactory(customer=mine.customer, expires_on=in_days(90)))
+    VoucherFactory(pack=ExamPackFactory(expires_on=in_days(10)))  # another manager's
+
+    response = start_page(manager_client)
+
+    assert counts(response) == {"vouchers of my customers expiring unused within 30 days": 2}
+    listed = manager_client.get(response.context["start_sections"][0].counts[0]["url"])
+    assert listed.context["cl"].result_count == 2
+
+
+def test_support_starts_with_finding_a_voucher_and_recent_reissues(support_client):
+    shown = buttons(start_page(support_client))
+    assert list(shown) == ["Find a voucher by its number", "Recent reissues"]
+    assert shown["Find a voucher by its number"] == reverse("admin:vouchers_voucher_find")
+    assert support_client.get(shown["Recent reissues"]).status_code == 200
+
+
+def test_exam_administrator_counts_sittings_today_and_outcomes_to_record(exam_admin_client):
+    now = timezone.now()
+    SittingFactory(starts_at=now.replace(hour=0, minute=1))
+    SittingFactory(starts_at=now.replace(hour=23, minute=59))
+    SittingFactory(starts_at=now + timedelta(days=2))
+    BookingFactory(sitting=SittingFactory(starts_at=now - timedelta(days=1)))
+    BookingFactory(
+        sitting=SittingFactory(starts_at=now - timedelta(days=1)),
+        status=Booking.Status.TAKEN,
+        outcome=Booking.Outcome.PASSED,
+    )
+
+    response = start_page(exam_admin_client)
+
+    assert counts(response) == {
+        "sittings today": 2,
+        "booking sat, its outcome still to record": 1,
+    }
+    assert list(buttons(response)) == [
+        "Create a series of sittings",
+        "Import a results file",
+        "Sittings this week",
+    ]
+    today = exam_admin_client.get(reverse("admin:exams_sitting_changelist") + "?when=today")
+    assert today.context["cl"].result_count == 2
+
+
+def test_superuser_sees_every_roles_start_page(superuser_client):
+    sections = start_page(superuser_client).context["start_sections"]
+    assert [section.role for section in sections] == list(start.ROLE_TITLES)
+
+
+def test_every_button_and_count_opens_for_its_role(
+    manager_client, support_client, exam_admin_client
+):
+    for client in (manager_client, support_client, exam_admin_client):
+        for section in start_page(client).context["start_sections"]:
+            for link in [*section.tasks, *section.counts]:
+                assert client.get(link["url"]).status_code == 200, link
+
+
+def test_an_app_registers_a_count_for_a_role_and_it_is_shown(support_client):
+    """What the support app will do for "open support requests"."""
+    start.count(
+        roles.SUPPORT,
+        "test_requests",
+        "%(count)s open support requests",
+        lambda request: 7,
+        "admin:index",
+    )
+    try:
+        assert counts(start_page(support_client))["7 open support requests"] == 7
+    finally:
+        del start._registry[roles.SUPPORT]["test_requests"]
+
+
+def test_a_role_that_is_none_of_the_three_is_refused_at_registration():
+    with pytest.raises(ValueError):
+        start.task("Cleaners", "mop", "Mop", "admin:index")

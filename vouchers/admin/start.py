@@ -1,0 +1,146 @@
+"""What the offer puts on each role's start page (``backoffice/start.py``).
+
+The counts are read through the model admins' querysets, so each is what the
+list it links to shows the staff member: an account manager's, their own customers'.
+"""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from backoffice import roles, start
+
+from ..clock import anywhere_on_earth_date
+from ..models import Booking, Voucher, VoucherEvent
+from ..usage import expiring_unused
+from .outcomes import awaiting_outcome
+
+RECENT = timedelta(days=7)
+
+
+def _rows(request, model):
+    """The rows of ``model`` the staff member sees in its list."""
+    return admin.site.get_model_admin(model).get_queryset(request).order_by()
+
+
+def _recent_reissues_query() -> str:
+    since = timezone.localdate() - RECENT + timedelta(days=1)
+    return urlencode(
+        {"action__exact": VoucherEvent.Action.NUMBER_REISSUED, "at__gte": since.isoformat()}
+    )
+
+
+def _recent_reissues(request) -> int:
+    since = timezone.localdate() - RECENT + timedelta(days=1)
+    return (
+        _rows(request, VoucherEvent)
+        .filter(action=VoucherEvent.Action.NUMBER_REISSUED, at__date__gte=since)
+        .count()
+    )
+
+
+# --- account managers -----------------------------------------------------------
+
+start.count(
+    roles.ACCOUNT_MANAGERS,
+    "expiring_unused",
+    ngettext_lazy(
+        "voucher of my customers expiring unused within 30 days",
+        "vouchers of my customers expiring unused within 30 days",
+        "count",
+    ),
+    lambda request: expiring_unused(
+        _rows(request, Voucher), today=anywhere_on_earth_date(timezone.now())
+    ).count(),
+    "admin:vouchers_voucher_changelist",
+    query="expiring=unused",
+    permission="vouchers.view_voucher",
+    order=10,
+)
+start.task(
+    roles.ACCOUNT_MANAGERS,
+    "issue_pack",
+    _("Issue a pack"),
+    "admin:vouchers_exampack_add",
+    permission="vouchers.add_exampack",
+    order=20,
+)
+start.task(
+    roles.ACCOUNT_MANAGERS,
+    "usage_report",
+    _("Usage report"),
+    "admin:vouchers_customer_report",
+    permission="vouchers.view_customer",
+    order=30,
+)
+start.task(
+    roles.ACCOUNT_MANAGERS,
+    "my_customers",
+    _("My customers"),
+    "admin:vouchers_customer_changelist",
+    permission="vouchers.view_customer",
+    order=40,
+)
+
+# --- support ------------------------------------------------------------------
+
+start.count(
+    roles.SUPPORT,
+    "recent_reissues",
+    ngettext_lazy(
+        "number reissued in the past 7 days",
+        "numbers reissued in the past 7 days",
+        "count",
+    ),
+    _recent_reissues,
+    "admin:vouchers_voucherevent_changelist",
+    query=_recent_reissues_query,
+    permission="vouchers.view_voucherevent",
+    order=20,
+)
+start.task(
+    roles.SUPPORT,
+    "find_by_number",
+    _("Find a voucher by its number"),
+    "admin:vouchers_voucher_find",
+    permission="vouchers.view_voucher",
+    order=10,
+)
+start.task(
+    roles.SUPPORT,
+    "recent_reissues",
+    _("Recent reissues"),
+    "admin:vouchers_voucherevent_changelist",
+    query=urlencode({"action__exact": VoucherEvent.Action.NUMBER_REISSUED}),
+    permission="vouchers.view_voucherevent",
+    order=30,
+)
+
+# --- exam administrators --------------------------------------------------------
+
+start.count(
+    roles.EXAM_ADMINISTRATORS,
+    "awaiting_outcome",
+    ngettext_lazy(
+        "booking sat, its outcome still to record",
+        "bookings sat, their outcomes still to record",
+        "count",
+    ),
+    lambda request: awaiting_outcome(_rows(request, Booking), at=timezone.now()).count(),
+    "admin:vouchers_booking_changelist",
+    query="result=awaiting",
+    permission=roles.CAN_RECORD_OUTCOMES,
+    order=20,
+)
+start.task(
+    roles.EXAM_ADMINISTRATORS,
+    "import_results",
+    _("Import a results file"),
+    "admin:vouchers_booking_import_results",
+    permission=roles.CAN_RECORD_OUTCOMES,
+    order=40,
+)
