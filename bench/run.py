@@ -671,7 +671,7 @@ def run(args, env):
             "ratio_to_floor": 1.0,
         }
         floor_row["candidates"] = floor.candidates
-        pages.insert(1, floor_row)
+        pages.insert(1 if pages and pages[0]["name"] == "ceiling" else 0, floor_row)
     shutil.rmtree(workdir)
 
     consistency = consistency_problems()
