@@ -5,6 +5,9 @@ set, every page measured against Django's own floor in the same run.
     python bench/run.py --scale 0.05     # a quicker, smaller world
     python bench/run.py --compare        # gunicorn workers × threads, measured
 
+Every candidate row is spread over a thousand candidates or more (``--candidates``),
+signed in through the real sign-in form before the load (bench/spread.py).
+
 What it does, and what the figures mean: bench/README.md. It prints a table and
 writes it as JSON to bench/results/latest.json.
 """
@@ -21,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from datetime import UTC, datetime, timedelta
@@ -30,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/secondshot_bench"
+# The benchmark's cache: emptied (FLUSHDB) before every cold round, so it must be a
+# Redis database of its own.
+DEFAULT_CACHE = "redis://127.0.0.1:6379/3"
 PORT = 8600
 SETTINGS_ENV = {
     "DEBUG": "False",
@@ -37,7 +44,7 @@ SETTINGS_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "False",
     "EMAIL_URL": "dummymail://",  # messages are built in full, then dropped
-    "CACHE_URL": "redis://127.0.0.1:6379/3",
+    "CACHE_URL": DEFAULT_CACHE,
     "CONN_MAX_AGE": "600",
     # As in production: e-mails are queued in the database for a db_worker; the
     # benchmark sends what the booking load queued after it (time_queued_tasks).
@@ -47,8 +54,8 @@ SETTINGS_ENV = {
 }
 # The targets (bench/README.md): (ratio to the floor at least, p99 below ms, p50 below ms).
 TARGETS = {
-    "dashboard": (0.8, 50, None),
-    "sitting search": (0.8, 50, None),
+    "dashboard, warm": (0.8, 50, None),
+    "sitting search, warm": (0.8, 50, None),
     "booking POST": (0.5, None, None),
     # Their target names no number of clients: judged with one (a staff member at a
     # time); the figures with eight are printed beside them.
@@ -64,7 +71,8 @@ def say(text=""):
 # --- the stack -------------------------------------------------------------------
 
 
-def environment(database_url: str) -> dict:
+def environment(database_url: str, cache_url: str = DEFAULT_CACHE) -> dict:
+    SETTINGS_ENV["CACHE_URL"] = cache_url
     env = {**os.environ, **SETTINGS_ENV, "DATABASE_URL": database_url}
     env["PYTHONPATH"] = str(ROOT)
     return env
@@ -144,9 +152,36 @@ def ensure_data(env, scale: float, reload: bool):
     have = get_user_model().objects.filter(email__endswith=f"@{CANDIDATE_DOMAIN}").count()
     if have == wanted and not reload:
         say(f"Data set: reusing the one loaded ({have:,} candidates, scale {scale}).")
+        quick_passwords()
         return
     say(f"Data set: building it at scale {scale} (seed_load --reset) …")
     manage(env, "seed_load", "--reset", "--scale", str(scale), debug=True)
+
+
+def quick_passwords():
+    """Give every account of a data set built before bench/hashers.py its cheap hash."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from bench.hashers import QuickPBKDF2PasswordHasher
+    from bench.loadset import BENCH_PASSWORD, CANDIDATE_DOMAIN
+
+    changed = (
+        get_user_model()
+        .objects.filter(email__endswith=CANDIDATE_DOMAIN)
+        .exclude(password__startswith=f"{QuickPBKDF2PasswordHasher.algorithm}$")
+        .update(password=make_password(BENCH_PASSWORD))
+    )
+    if changed:
+        say(f"  {changed:,} accounts given the benchmark's quick password hash")
+
+
+def empty_cache(cache_url: str):
+    """FLUSHDB the benchmark's cache (its Redis database only): a cold round."""
+    import redis
+
+    with redis.Redis.from_url(cache_url) as client:
+        client.flushdb()
 
 
 class Server:
@@ -209,10 +244,19 @@ def request(method, path, *, body=None, cookies=None, headers=None):
     return response.status, content, set_cookies, dict(response.getheaders())
 
 
-def sign_in(email: str, password: str, login_path="/accounts/login/") -> dict:
-    """Sign in through the real form; return the cookies (session and CSRF)."""
+def sign_in_form(login_path="/accounts/login/") -> tuple[dict, str]:
+    """The sign-in form as a browser gets it: its cookies (CSRF) and its CSRF token."""
     status, page, cookies, _ = request("GET", login_path)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return cookies, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def sign_in(email: str, password: str, login_path="/accounts/login/", *, form=None) -> dict:
+    """Sign in through the real form; return the cookies (session and CSRF).
+
+    ``form``: the form already fetched (``sign_in_form``), sent again for each of many
+    candidates; signing in gives each a CSRF token of their own.
+    """
+    cookies, token = form or sign_in_form(login_path)
     status, _, new, _ = request(
         "POST",
         login_path,
@@ -231,7 +275,24 @@ def cookie_header(cookies: dict) -> str:
 # --- measuring ---------------------------------------------------------------------
 
 
-def wrk(script: str, *, connections: int, threads: int, duration: int, **env) -> dict:
+def wrk(script: str, *, connections: int, threads: int, duration: int, base=None, **env) -> dict:
+    """Run ``bench/wrk/<script>`` against ``base`` (the benchmark's gunicorn); its figures.
+
+    The ``env`` (BENCH_*) is the script's input."""
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as done_dir:
+        return _wrk(
+            script,
+            connections=connections,
+            threads=threads,
+            duration=duration,
+            base=base or f"http://127.0.0.1:{PORT}",
+            BENCH_DONE_DIR=done_dir,
+            BENCH_THREADS=str(threads),
+            **env,
+        )
+
+
+def _wrk(script: str, *, connections: int, threads: int, duration: int, base: str, **env) -> dict:
     command = [
         "wrk",
         f"-t{threads}",
@@ -241,7 +302,7 @@ def wrk(script: str, *, connections: int, threads: int, duration: int, **env) ->
         "10s",
         "-s",
         str(BENCH / "wrk" / script),
-        f"http://127.0.0.1:{PORT}",
+        base,
     ]
     run_env = {**os.environ, "BENCH_WRK_DIR": str(BENCH / "wrk"), **env}
     output = subprocess.run(command, env=run_env, capture_output=True, text=True)
@@ -260,6 +321,7 @@ def wrk(script: str, *, connections: int, threads: int, duration: int, **env) ->
         "unexpected": figures["unexpected"],
         "refused": figures["refused"],
         "socket_errors": figures["socket_errors"],
+        "mix": figures["mix"],
         "load_before": round(os.getloadavg()[0], 2),
     }
 
@@ -280,29 +342,69 @@ def get_load(path, cookies=None, *, expected=200):
         )
 
     load.what = f"GET {path}"
+    load.candidates = 1 if cookies else 0
     return load
 
 
-def booking_load(cast, cookies_by_email):
-    """Book and cancel, alternating, one candidate per connection (bench/wrk/book.lua)."""
+def spread_get_load(page: str, visitors, workdir: Path, cache_url: str, *, cold: bool):
+    """A GET of each candidate's own ``page`` ("dashboard", "search"), each request the
+    next candidate's (bench/wrk/get.lua). Cold: the cache emptied before each round,
+    and the round is one visit a candidate, each their first since."""
+    from bench.spread import write_visits
+
+    visits = workdir / f"{page}.tsv"
+    threads = 2
+    count = write_visits(visits, ([v.cookie, getattr(v, page)] for v in visitors), threads)
+
+    def load(args, seconds, *, once=cold):
+        return wrk(
+            "get.lua",
+            connections=args.connections,
+            threads=min(threads, args.connections),
+            # A cold round ends when every candidate is visited; this is its limit.
+            duration=max(120, seconds) if once else seconds,
+            BENCH_VISITS=str(visits),
+            BENCH_ONCE="1" if once else "0",
+        )
+
+    if cold:
+        load.before_round = lambda: empty_cache(cache_url)
+    else:
+        # Every candidate's page in the cache before the first round.
+        load.warm_up = lambda args: load(args, 0, once=True)
+    load.what = f"GET each candidate's {page} in turn ({count:,} candidates)"
+    load.candidates = count
+    return load
+
+
+def candidate_lines(visitors, *fields):
+    """Each visitor's cookie, CSRF token and ``fields`` (their booking URLs joined by
+    commas), as bench/wrk/book.lua and mixed.lua read them."""
+    for v in visitors:
+        row = [v.cookie, v.csrf]
+        for field in fields:
+            row.append(",".join(v.book) if field == "book" else getattr(v, field))
+        yield row
+
+
+def booking_load(cast, visitors, workdir: Path, *, connections: int, mixed=False):
+    """Book and cancel, alternating (bench/wrk/book.lua); or ``mixed``, dashboards,
+    sitting searches, bookings and their cancellations, 60 / 25 / 7.5 / 7.5
+    (bench/wrk/mixed.lua). One connection a wrk thread, each through its own
+    candidates: no two connections book for one candidate."""
+    from bench.spread import write_visits
     from vouchers.models import Booking
 
-    entries = []
-    for booker in cast.bookers:
-        cookies = cookies_by_email[booker.email]
-        sittings = ",".join(str(s) for s in booker.sittings)
-        entries.append(
-            f"{cookie_header(cookies)}|{cookies['csrftoken']}|{booker.voucher}|{cast.exam}|{sittings}"
-        )
+    script = "mixed.lua" if mixed else "book.lua"
+    fields = ("dashboard", "search", "book") if mixed else ("book",)
+    visits = workdir / f"{script}.tsv"
+    threads = min(connections, len(visitors))
+    count = write_visits(visits, candidate_lines(visitors, *fields), threads)
 
     def load(args, seconds):
         started = datetime.now(UTC)
         result = wrk(
-            "book.lua",
-            connections=len(entries),
-            threads=len(entries),
-            duration=seconds,
-            BENCH_BOOKERS="\n".join(entries),
+            script, connections=threads, threads=threads, duration=seconds, BENCH_VISITS=str(visits)
         )
         result["left_over"] = cancel_left_over(cast, started)
         result["booked"] = Booking.objects.filter(
@@ -310,7 +412,11 @@ def booking_load(cast, cookies_by_email):
         ).count()
         return result
 
-    load.what = f"POST book, then POST cancel, alternating ({len(entries)} candidates)"
+    if mixed:
+        load.what = f"dashboard, sitting search, book, cancel: 60/25/7.5/7.5 ({count:,} candidates)"
+    else:
+        load.what = f"POST book, then POST cancel, each candidate in turn ({count:,} candidates)"
+    load.candidates = count
     return load
 
 
@@ -329,6 +435,8 @@ def combine(rounds: list[dict]) -> dict:
         combined[key] = statistics.median(r[key] for r in rounds)
     for key in ("unexpected", "refused", "socket_errors", "left_over", "booked"):
         combined[key] = sum(r.get(key, 0) for r in rounds)
+    if any(any(r.get("mix", {}).values()) for r in rounds):
+        combined["mix"] = {k: sum(r["mix"][k] for r in rounds) for k in rounds[0]["mix"]}
     return combined
 
 
@@ -345,15 +453,20 @@ def measure(name, load, floor, args, *, note=""):
         single = load
         load = lambda _args, seconds: single(alone, seconds)  # noqa: E731
         load.what = single.what
-    load(args, 2)  # warm-up: every worker has its connection and its templates
+        load.candidates = single.candidates
+    # Warm-up: every worker has its connection and its templates (and, for a warm row,
+    # every candidate's page is in the cache).
+    getattr(load, "warm_up", lambda args: load(args, 2))(args)
     page_rounds, floor_rounds = [], []
     for _ in range(args.rounds):
         floor_rounds.append(floor(args, args.duration))
+        getattr(load, "before_round", lambda: None)()
         page_rounds.append(load(args, args.duration))
     page, beside = combine(page_rounds), combine(floor_rounds)
     page |= {
         "name": name,
         "what": load.what,
+        "candidates": load.candidates,
         "note": note,
         "floor_rps_beside": round(beside["rps"], 1),
         "ratio_to_floor": round(page["rps"] / beside["rps"], 2) if beside["rps"] else 0.0,
@@ -476,12 +589,15 @@ def run(args, env):
     from bench.loadset import BENCH_PASSWORD, STAFF_DOMAIN, join_staff_groups
     from bench.loadset_checks import consistency_problems
     from bench.pages import cast as pick_cast
-    from bench.pages import fresh_voucher_of
     from vouchers import numbers
 
     join_staff_groups()
-    cast = pick_cast(bookers=args.connections)
-    fresh = fresh_voucher_of(cast.reader_email)
+    cast = pick_cast(bookers=args.candidates, at_once=args.connections)
+    if len(cast.bookers) < 1000:
+        say(
+            f"Only {len(cast.bookers):,} candidates: the figures in bench/README.md are "
+            "for 1,000 or more (--scale 0.4 or more)."
+        )
     timings = []
     if not args.skip_timings:
         say("Timing issue_pack(exam_count=10000) …")
@@ -493,21 +609,29 @@ def run(args, env):
 
     pages = []
     skipped = []
+    workdir = Path(tempfile.mkdtemp(prefix="bench-visits-"))
     with Server(env, args.workers, args.threads):
-        say(f"gunicorn up on 127.0.0.1:{PORT}; signing in …")
+        say(f"gunicorn up on 127.0.0.1:{PORT}; signing in {len(cast.bookers):,} candidates …")
         reader = sign_in(cast.reader_email, BENCH_PASSWORD)
-        cookies_by_email = {b.email: sign_in(b.email, BENCH_PASSWORD) for b in cast.bookers}
+        began = time.perf_counter()
+        visitors = candidates_signed_in(cast, at_once=args.connections)
+        args.seconds_signing_in = round(time.perf_counter() - began, 1)
+        say(f"  signed in through the sign-in form in {args.seconds_signing_in} s")
         say(f"Measuring (wrk on loopback, {args.rounds} rounds of {args.duration} s a page):")
         floor = get_load("/bench/floor/", reader)
         floor.what = "GET /bench/floor/"
         floor(args, 2)
         all_floor_rounds = []
-        search = reverse("portal:book", args=[fresh]) + f"?exam={cast.exam}"
-        scenarios = [
-            ("ceiling", get_load("/healthz"), "a Django page, no database"),
-            ("dashboard", get_load(reverse("portal:dashboard"), reader), ""),
-            ("sitting search", get_load(search, reader), ""),
-            ("booking POST", booking_load(cast, cookies_by_email), ""),
+        scenarios = [("ceiling", get_load("/healthz"), "a Django page, no database")]
+        for name, page in (("dashboard", "dashboard"), ("sitting search", "search")):
+            for cold in (True, False):
+                load = spread_get_load(page, visitors, workdir, args.cache, cold=cold)
+                note = "cache emptied, each candidate's first visit" if cold else "cache kept"
+                scenarios.append((f"{name}, {'cold' if cold else 'warm'}", load, note))
+        n = args.connections
+        scenarios += [
+            ("booking POST", booking_load(cast, visitors, workdir, connections=n), ""),
+            ("mixed", booking_load(cast, visitors, workdir, connections=n, mixed=True), ""),
         ]
         support_path = (
             reverse("admin:vouchers_voucher_changelist")
@@ -546,7 +670,9 @@ def run(args, env):
             "note": "signed in, 4 indexed queries; every round of it",
             "ratio_to_floor": 1.0,
         }
-        pages.insert(1, floor_row)
+        floor_row["candidates"] = floor.candidates
+        pages.insert(1 if pages and pages[0]["name"] == "ceiling" else 0, floor_row)
+    shutil.rmtree(workdir)
 
     consistency = consistency_problems()
     timings.append(time_queued_tasks(env))
@@ -565,6 +691,37 @@ def run(args, env):
     }
 
 
+def candidates_signed_in(cast, *, at_once: int):
+    """Every booker of ``cast`` signed in through the sign-in form, ``at_once`` at a time,
+    with the URLs of their own pages (bench/spread.py)."""
+    from django.urls import reverse
+
+    from bench.loadset import BENCH_PASSWORD
+    from bench.spread import Visitor, sign_in_all
+
+    form = sign_in_form()
+    cookies = sign_in_all(
+        [b.email for b in cast.bookers],
+        lambda email: sign_in(email, BENCH_PASSWORD, form=form),
+        at_once=at_once,
+    )
+    dashboard = reverse("portal:dashboard")
+    return [
+        Visitor(
+            email=b.email,
+            cookie=cookie_header(cookies[b.email]),
+            csrf=cookies[b.email]["csrftoken"],
+            dashboard=dashboard,
+            search=reverse("portal:book", args=[b.voucher]) + f"?exam={cast.exam}",
+            book=tuple(
+                reverse("portal:review_booking", args=[b.voucher, s]) + f"?exam={cast.exam}"
+                for s in b.sittings
+            ),
+        )
+        for b in cast.bookers
+    ]
+
+
 def conditions(args, User) -> dict:
     from vouchers.models import Booking, Voucher
 
@@ -578,6 +735,8 @@ def conditions(args, User) -> dict:
         "vouchers": Voucher.objects.count(),
         "bookings": Booking.objects.count(),
         "connections": args.connections,
+        "candidates_signed_in": args.candidates,
+        "seconds_signing_in": getattr(args, "seconds_signing_in", None),
         "seconds_per_page": args.duration,
         "rounds": args.rounds,
         "gunicorn_workers": int(server.get("GUNICORN_WORKERS", 0)) or "gunicorn.conf.py",
@@ -644,7 +803,10 @@ def print_report(report):
         f"{c['cpus']} CPUs, commit {c['commit']}"
     )
     say()
-    say(f"{'page':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  {'load':>5}  note")
+    say(
+        f"{'page':<26} {'cands':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}"
+        f"  {'load':>5}  note"
+    )
     for p in report["pages"]:
         note = p["note"]
         if p["unexpected"] or p["socket_errors"]:
@@ -652,13 +814,16 @@ def print_report(report):
         if p["refused"]:
             note += f" [{p['refused']} refused by a rule]"
         if p.get("booked"):
-            note += f"{p['booked']:,} bookings made and cancelled"
+            note += f" {p['booked']:,} bookings made and cancelled"
+        if p.get("mix"):
+            note += " [sent: " + ", ".join(f"{n:,} {kind}" for kind, n in p["mix"].items()) + "]"
         if p.get("left_over"):
             note += f" [{p['left_over']} left booked by a stopped pair, cancelled after]"
         # One client against the floor's eight: no ratio to read.
         ratio = "—" if p["name"].endswith(", 1 client") else f"{p['ratio_to_floor']:.2f}"
         say(
-            f"{p['name']:<26} {p['rps']:>8.1f} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
+            f"{p['name']:<26} {p.get('candidates', 0):>6,} {p['rps']:>8.1f} "
+            f"{p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
             f"{ratio:>8}  {p['load_before']:>5}  {note}"
         )
     for s in report["skipped"]:
@@ -729,6 +894,17 @@ def main():
     parser.add_argument("--duration", type=int, default=5, help="seconds of load a round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds a page, each after the floor")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=1000,
+        help="candidates signed in, every candidate row spread over them (at least 1,000)",
+    )
+    parser.add_argument(
+        "--cache",
+        default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE),
+        help="the benchmark's own Redis database: emptied before every cold round",
+    )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
     parser.add_argument("--skip-timings", action="store_true", help="pages only")
@@ -743,7 +919,7 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     ensure_wrk()
     ensure_database(args.database)
-    env = environment(args.database)
+    env = environment(args.database, args.cache)
     say("Migrating and collecting static files …")
     manage(env, "migrate", "--no-input", quiet=True)
     manage(env, "collectstatic", "--no-input", quiet=True)

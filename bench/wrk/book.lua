@@ -1,55 +1,41 @@
--- Each wrk thread is one candidate on one connection: it books a seat (POST), reads
--- the new booking's id from the redirect, cancels it (POST), and books again at the
--- next of its sittings. Every request is one locked booking workflow; the data is
--- as it was after each pair, and bench/run.py cancels what a last unpaired booking
--- left. BENCH_BOOKERS: one line "cookie|csrf|voucher|exam|sitting,sitting,…" per thread.
+-- Book a seat (POST), read the new booking's id from the redirect, cancel it (POST),
+-- then the same for the thread's next candidate. Each thread has one connection and
+-- its own candidates (BENCH_VISITS, bench/spread.py: "cookie, csrf, booking URLs"),
+-- so no two connections book for one candidate; each candidate books at the next of
+-- their sittings each time. Every request is one locked booking workflow; the data
+-- is as it was after each pair, and bench/run.py cancels what a last unpaired
+-- booking left.
 package.path = os.getenv("BENCH_WRK_DIR") .. "/?.lua;" .. package.path
 require "common"
 
-local bookers = {}
-for entry in string.gmatch(os.getenv("BENCH_BOOKERS"), "[^\n]+") do
-   local cookie, csrf, voucher, exam, sittings = string.match(
-      entry, "^([^|]+)|([^|]+)|([^|]+)|([^|]+)|([^|]+)$")
-   table.insert(bookers, {cookie = cookie, csrf = csrf, voucher = voucher, exam = exam,
-                          sittings = sittings})
-end
-
-local base_setup = setup
-function setup(thread)
-   base_setup(thread)
-   local me = bookers[thread:get("index")]
-   thread:set("cookie", me.cookie)
-   thread:set("csrf", me.csrf)
-   thread:set("voucher", me.voucher)
-   thread:set("exam", me.exam)
-   thread:set("sittings", me.sittings)
-end
-
 function init(args)
-   unexpected, refused, next_sitting, booking = 0, 0, 1, nil
-   sitting_ids = {}
-   for id in string.gmatch(sittings, "[^,]+") do
-      table.insert(sitting_ids, id)
+   unexpected, refused, booking = 0, 0, nil
+   bookers, current = {}, 1
+   for _, fields in ipairs(my_visits()) do
+      table.insert(bookers, booker(fields[1], fields[2], fields[3]))
    end
-   wrk.headers["Cookie"] = cookie
-   wrk.headers["X-CSRFToken"] = csrf
-   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
 
 function request()
-   if booking then
-      return wrk.format("POST", "/bookings/" .. booking .. "/cancel/", nil, "")
+   if checked_by_wrk() then
+      return wrk.format("GET", "/healthz")
    end
-   local sitting = sitting_ids[next_sitting]
-   next_sitting = next_sitting % #sitting_ids + 1
-   return wrk.format("POST", "/vouchers/" .. voucher .. "/book/" .. sitting .. "/?exam=" .. exam,
-                     nil, "")
+   local me = bookers[current]
+   if booking then
+      return wrk.format("POST", "/bookings/" .. booking .. "/cancel/", me.headers, "")
+   end
+   return wrk.format("POST", next_booking_path(me), me.headers, "")
+end
+
+function next_booker()
+   current = current % #bookers + 1
 end
 
 function response(status, headers, body)
    if booking then
       if status == 302 then
          booking = nil
+         next_booker()
       else
          unexpected = unexpected + 1
       end
@@ -60,10 +46,13 @@ function response(status, headers, body)
       if not booking then
          unexpected = unexpected + 1
       end
-   elseif status == 409 then
-      refused = refused + 1  -- a rule said no (a full sitting, say): shown, not hidden
    else
-      unexpected = unexpected + 1
+      if status == 409 then
+         refused = refused + 1  -- a rule said no (a full sitting, say): shown, not hidden
+      else
+         unexpected = unexpected + 1
+      end
+      next_booker()
    end
 end
 

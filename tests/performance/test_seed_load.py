@@ -3,13 +3,14 @@
 import io
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from bench.loadset import BENCH_PASSWORD
 from bench.loadset_checks import consistency_problems
-from exams.models import Sitting
-from vouchers import numbers
+from bench.pages import BOOKERS_SQL, _one, cast
+from exams.models import Exam, Sitting
+from vouchers import numbers, services
 from vouchers.models import Booking, ExamPack, Voucher, VoucherEvent
 
 pytestmark = pytest.mark.usefixtures("bench_app")
@@ -20,6 +21,10 @@ TINY = ["--scale", "0.001"]
 @pytest.fixture(autouse=True)
 def _development_settings(settings):
     settings.DEBUG = True
+
+
+def bookable() -> list:
+    return _one(BOOKERS_SQL, 100_000)
 
 
 def seed_load(*args) -> str:
@@ -96,3 +101,30 @@ def test_seed_load_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="not for production"):
         seed_load(*TINY)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_books_for_distinct_candidates_and_again_once_cancelled():
+    """SS-4: a candidate cast to book has no exam booked; one whose booking was
+    cancelled can book again, and comes after those who never booked."""
+    seed_load(*TINY, "--reset")
+    found = cast(bookers=2, at_once=2)
+
+    assert len({b.email for b in found.bookers}) == len({b.voucher for b in found.bookers}) == 2
+    assert all(len(b.sittings) == 4 for b in found.bookers)
+    everyone = [b.email for b in cast(bookers=len(bookable()), at_once=2).bookers]
+
+    first = found.bookers[0]
+    candidate = get_user_model().objects.get(email=first.email)
+    booking = services.book_sitting(
+        candidate=candidate,
+        voucher=Voucher.objects.get(pk=first.voucher),
+        exam=Exam.objects.get(pk=found.exam),
+        sitting=Sitting.objects.get(pk=first.sittings[0]),
+    )
+    services.cancel_booking(candidate=candidate, booking=booking)
+
+    again = [b.email for b in cast(bookers=len(everyone), at_once=2).bookers]
+    assert sorted(again) == sorted(everyone)
+    assert everyone[0] == first.email and again[0] != first.email
