@@ -77,6 +77,7 @@ class ReplyInline(admin.TabularInline):
 @admin.register(SupportRequest)
 class SupportRequestAdmin(BoundedCountAdmin):
     list_display = ["created_at", "subject", "candidate_link", "voucher_number", "status"]
+    list_display_links = ["subject"]
     list_filter = [StatusFilter]
     search_fields = ["candidate__email", "subject"]
     fields = ["created_at", "candidate_link", "voucher_number", "status", "subject", "message"]
@@ -129,7 +130,9 @@ class SupportRequestAdmin(BoundedCountAdmin):
         context["can_answer"] = obj is not None and request.user.has_perm(CAN_ANSWER)
         context["reply_form"] = context.get("reply_form") or ReplyForm()
         # Nothing here is edited through the form: replying and closing are the actions.
-        context.update(show_save=False, show_save_and_continue=False, show_delete=False)
+        context.update(
+            show_save=False, show_save_and_continue=False, show_delete=False, show_close=False
+        )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def _request(self, request, object_id):

@@ -42,6 +42,7 @@ from backoffice.paging import BoundedPaginator
 from backoffice.widgets import SafeAutocompleteSelect
 from exams.models import Sitting
 from privacy.models import AccountEvent
+from support.models import SupportEvent, SupportRequest
 from tests.backoffice.conftest import signed_in
 from tests.factories import (
     BookingFactory,
@@ -98,6 +99,18 @@ def world(manager, support, exam_admin, superuser):
     )
     objects = [customer, pack, voucher, booking, event, sitting, sitting.centre, booking.exam]
     objects += [request]
+    support_request = SupportRequest.objects.create(
+        candidate=voucher.registered_by, voucher=voucher, subject="Big tables", message="…"
+    )
+    objects += [
+        support_request,
+        SupportEvent.objects.create(
+            person=voucher.registered_by,
+            request=support_request,
+            actor=voucher.registered_by,
+            action=SupportEvent.Action.OPENED,
+        ),
+    ]
     objects += [voucher.registered_by, manager.groups.first(), UserFactory()]
     clients = {
         "manager": signed_in(manager),

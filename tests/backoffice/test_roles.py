@@ -38,11 +38,17 @@ def test_account_managers_keep_customers_issue_packs_and_read_usage():
 
 def test_support_finds_candidates_and_vouchers_and_creates_nothing():
     """SS-6: support re-sends confirmations and reissues numbers; no packs, no outcomes. They
-    also export and erase a candidate's data on request, and read the account's trail."""
+    also export and erase a candidate's data on request, and read the account's trail; they
+    answer candidates' requests, correct a legal name and read support's trail."""
     assert permissions_of(roles.SUPPORT) == {
         "accounts.view_user",
         "privacy.handle_privacy_requests",
         "privacy.view_accountevent",
+        "support.view_supportrequest",
+        "support.change_supportrequest",
+        "support.view_supportreply",
+        "support.view_supportevent",
+        "support.correct_legal_name",
         "vouchers.view_customer",
         "vouchers.view_exampack",
         "vouchers.view_voucher",

@@ -162,9 +162,9 @@ def test_a_lost_number_is_recovered_and_the_old_one_stops_working(page, mailoutb
     assert numbers.normalize(new_number) != numbers.normalize(old_number)
     expect(page.get_by_text("we show it only this once")).to_be_visible()
 
-    # The link dies once used.
+    # The link dies once used, and says so to its owner.
     page.goto(recovery_link)
-    expect(page.get_by_role("heading", name="We can't find that page")).to_be_visible()
+    expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
 
     # The old number is refused; the new one is the voucher on this account.
     page.goto("/vouchers/register/")

@@ -282,7 +282,8 @@ def test_the_data_download_and_the_erasure_make_the_same_queries_whatever_the_da
     (small, _), (large, large_erased) = counts[SMALL["vouchers"]], counts[LARGE["vouchers"]]
     sql = "\n".join(q["sql"] for q in large_erased.captured_queries)
     assert large == small, sql
-    assert large[0] <= 11 and large[1] <= 28, (large, sql)
+    # Support's part: its requests read once; its requests and replies scrubbed in two.
+    assert large[0] <= 12 and large[1] <= 30, (large, sql)
 
 
 def booking_post_queries(client, *, pack_size: int, tag: str) -> int:

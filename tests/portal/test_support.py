@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from support.errors import Refused
 from support.models import SupportEvent, SupportRequest
+from support.services import send_support_request
 from tests.factories import RegisteredVoucherFactory
 from tests.portal.pages import field_error, text
 
@@ -138,4 +140,12 @@ def test_the_account_page_links_contact_support_where_it_says_to(signed_in):
 def test_signed_out_no_request_can_be_posted():
     response = Client().post(reverse("support:contact"), {"subject": "x", "message": "y"})
     assert response.status_code == 302
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_workflow_refuses_another_persons_voucher_whatever_the_form_offers(candidate):
+    theirs = RegisteredVoucherFactory()
+    with pytest.raises(Refused) as refused:
+        send_support_request(candidate=candidate, voucher=theirs, subject="x", message="y")
+    assert refused.value.code == "voucher_not_yours"
     assert not SupportRequest.objects.exists()
