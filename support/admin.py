@@ -263,3 +263,6 @@ class SupportEventAdmin(AccountEventAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("request")
+
+
+from . import start  # noqa: E402, F401  (support's part of the start page)

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice import roles, start
+from backoffice import start
+from support import services as support_services
 from tests.factories import (
     BookingFactory,
+    CandidateFactory,
     CustomerFactory,
     ExamPackFactory,
     SittingFactory,
@@ -18,6 +20,13 @@ from tests.factories import (
 from vouchers.models import Booking
 
 pytestmark = pytest.mark.django_db
+
+
+def ask(subject):
+    """A candidate's open support request."""
+    return support_services.send_support_request(
+        candidate=CandidateFactory(), voucher=None, subject=subject, message="Please help."
+    )
 
 
 def start_page(client):
@@ -70,11 +79,30 @@ def test_account_manager_counts_only_their_own_vouchers_expiring_unused(manager,
     assert listed.context["cl"].result_count == 2
 
 
-def test_support_starts_with_finding_a_voucher_and_recent_reissues(support_client):
+def test_support_starts_with_finding_a_voucher_open_requests_and_recent_reissues(support_client):
     shown = buttons(start_page(support_client))
-    assert list(shown) == ["Find a voucher by its number", "Recent reissues"]
+    assert list(shown) == [
+        "Find a voucher by its number",
+        "Open support requests",
+        "Recent reissues",
+    ]
     assert shown["Find a voucher by its number"] == reverse("admin:vouchers_voucher_find")
     assert support_client.get(shown["Recent reissues"]).status_code == 200
+
+
+def test_support_counts_the_open_requests_and_the_count_opens_them(support, support_client):
+    asked = [ask(f"Question {i}") for i in range(3)]
+    support_services.close_request(request=asked[0], actor=support)
+
+    response = start_page(support_client)
+
+    assert counts(response) == {
+        "open support requests": 2,
+        "numbers reissued in the past 7 days": 0,
+    }
+    count = next(c for c in response.context["start_sections"][0].counts if c["number"] == 2)
+    listed = support_client.get(count["url"])
+    assert {r.subject for r in listed.context["cl"].result_list} == {"Question 1", "Question 2"}
 
 
 def test_exam_administrator_counts_sittings_today_and_outcomes_to_record(exam_admin_client):
@@ -116,21 +144,6 @@ def test_every_button_and_count_opens_for_its_role(
         for section in start_page(client).context["start_sections"]:
             for link in [*section.tasks, *section.counts]:
                 assert client.get(link["url"]).status_code == 200, link
-
-
-def test_an_app_registers_a_count_for_a_role_and_it_is_shown(support_client):
-    """What the support app will do for "open support requests"."""
-    start.count(
-        roles.SUPPORT,
-        "test_requests",
-        "%(count)s open support requests",
-        lambda request: 7,
-        "admin:index",
-    )
-    try:
-        assert counts(start_page(support_client))["7 open support requests"] == 7
-    finally:
-        del start._registry[roles.SUPPORT]["test_requests"]
 
 
 def test_a_role_that_is_none_of_the_three_is_refused_at_registration():

@@ -90,7 +90,7 @@ start.task(
 
 start.count(
     roles.SUPPORT,
-    "recent_reissues",
+    "recent_reissues_count",
     ngettext_lazy(
         "number reissued in the past 7 days",
         "numbers reissued in the past 7 days",
