@@ -1,5 +1,6 @@
 """The candidate's own time zone: guessed from their country at sign-up, chosen on the account.
 
+The countries and their names in every language come from django-countries.
 ``COUNTRY_TIME_ZONES`` is deliberately small: the countries our test centres are
 in and the ones most candidates come from, each with one default IANA zone. For
 a country that spans several zones it names the zone where most people live
@@ -15,98 +16,99 @@ from functools import cache
 from itertools import groupby
 
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-# (English name as test centres spell it, the name a candidate reads, default IANA zone).
-# Where a country has several zones, the comment names the places that differ.
-COUNTRIES = [
-    ("Argentina", _("Argentina"), "America/Argentina/Buenos_Aires"),
-    ("Australia", _("Australia"), "Australia/Sydney"),  # also Melbourne; Brisbane, Perth … differ
-    ("Austria", _("Austria"), "Europe/Vienna"),
-    ("Belgium", _("Belgium"), "Europe/Brussels"),
-    ("Brazil", _("Brazil"), "America/Sao_Paulo"),  # the south-east; Manaus and the north differ
-    ("Canada", _("Canada"), "America/Toronto"),  # Eastern; Vancouver, Calgary … differ
-    ("Chile", _("Chile"), "America/Santiago"),
-    ("China", _("China"), "Asia/Shanghai"),
-    ("Colombia", _("Colombia"), "America/Bogota"),
-    ("Czechia", _("Czechia"), "Europe/Prague"),
-    ("Denmark", _("Denmark"), "Europe/Copenhagen"),
-    ("Egypt", _("Egypt"), "Africa/Cairo"),
-    ("Finland", _("Finland"), "Europe/Helsinki"),
-    ("France", _("France"), "Europe/Paris"),
-    ("Germany", _("Germany"), "Europe/Berlin"),
-    ("Greece", _("Greece"), "Europe/Athens"),
-    ("Hong Kong", _("Hong Kong"), "Asia/Hong_Kong"),
-    ("Hungary", _("Hungary"), "Europe/Budapest"),
-    ("India", _("India"), "Asia/Kolkata"),
-    ("Indonesia", _("Indonesia"), "Asia/Jakarta"),  # western Indonesia; Bali and the east differ
-    ("Ireland", _("Ireland"), "Europe/Dublin"),
-    ("Israel", _("Israel"), "Asia/Jerusalem"),
-    ("Italy", _("Italy"), "Europe/Rome"),
-    ("Japan", _("Japan"), "Asia/Tokyo"),
-    ("Kenya", _("Kenya"), "Africa/Nairobi"),
-    ("Malaysia", _("Malaysia"), "Asia/Kuala_Lumpur"),
-    ("Mexico", _("Mexico"), "America/Mexico_City"),  # central Mexico; Tijuana, Cancún … differ
-    ("Morocco", _("Morocco"), "Africa/Casablanca"),
-    ("Netherlands", _("Netherlands"), "Europe/Amsterdam"),
-    ("New Zealand", _("New Zealand"), "Pacific/Auckland"),  # the Chatham Islands differ
-    ("Nigeria", _("Nigeria"), "Africa/Lagos"),
-    ("Norway", _("Norway"), "Europe/Oslo"),
-    ("Pakistan", _("Pakistan"), "Asia/Karachi"),
-    ("Peru", _("Peru"), "America/Lima"),
-    ("Philippines", _("Philippines"), "Asia/Manila"),
-    ("Poland", _("Poland"), "Europe/Warsaw"),
-    ("Portugal", _("Portugal"), "Europe/Lisbon"),  # the Azores differ
-    ("Romania", _("Romania"), "Europe/Bucharest"),
-    ("Russia", _("Russia"), "Europe/Moscow"),  # the Urals and Siberia differ
-    ("Saudi Arabia", _("Saudi Arabia"), "Asia/Riyadh"),
-    ("Singapore", _("Singapore"), "Asia/Singapore"),
-    ("South Africa", _("South Africa"), "Africa/Johannesburg"),
-    ("South Korea", _("South Korea"), "Asia/Seoul"),
-    ("Spain", _("Spain"), "Europe/Madrid"),  # the Canary Islands differ
-    ("Sweden", _("Sweden"), "Europe/Stockholm"),
-    ("Switzerland", _("Switzerland"), "Europe/Zurich"),
-    ("Taiwan", _("Taiwan"), "Asia/Taipei"),
-    ("Thailand", _("Thailand"), "Asia/Bangkok"),
-    ("Turkey", _("Turkey"), "Europe/Istanbul"),
-    ("Ukraine", _("Ukraine"), "Europe/Kyiv"),
-    ("United Arab Emirates", _("United Arab Emirates"), "Asia/Dubai"),
-    ("United Kingdom", _("United Kingdom"), "Europe/London"),
-    # Eastern; Chicago, Denver, Los Angeles … differ
-    ("United States", _("United States"), "America/New_York"),
-    ("Vietnam", _("Vietnam"), "Asia/Ho_Chi_Minh"),
-]
+# (ISO 3166 code, default IANA zone); the names come from django-countries, in the
+# reader's language. Where a country has several zones, the comment names the places
+# that differ.
+COUNTRY_TIME_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires",  # Argentina
+    "AU": "Australia/Sydney",  # Australia; also Melbourne; Brisbane, Perth … differ
+    "AT": "Europe/Vienna",  # Austria
+    "BE": "Europe/Brussels",  # Belgium
+    "BR": "America/Sao_Paulo",  # Brazil; the south-east; Manaus and the north differ
+    "CA": "America/Toronto",  # Canada; Eastern; Vancouver, Calgary … differ
+    "CL": "America/Santiago",  # Chile
+    "CN": "Asia/Shanghai",  # China
+    "CO": "America/Bogota",  # Colombia
+    "CZ": "Europe/Prague",  # Czechia
+    "DK": "Europe/Copenhagen",  # Denmark
+    "EG": "Africa/Cairo",  # Egypt
+    "FI": "Europe/Helsinki",  # Finland
+    "FR": "Europe/Paris",  # France
+    "DE": "Europe/Berlin",  # Germany
+    "GR": "Europe/Athens",  # Greece
+    "HK": "Asia/Hong_Kong",  # Hong Kong
+    "HU": "Europe/Budapest",  # Hungary
+    "IN": "Asia/Kolkata",  # India
+    "ID": "Asia/Jakarta",  # Indonesia; western Indonesia; Bali and the east differ
+    "IE": "Europe/Dublin",  # Ireland
+    "IL": "Asia/Jerusalem",  # Israel
+    "IT": "Europe/Rome",  # Italy
+    "JP": "Asia/Tokyo",  # Japan
+    "KE": "Africa/Nairobi",  # Kenya
+    "MY": "Asia/Kuala_Lumpur",  # Malaysia
+    "MX": "America/Mexico_City",  # Mexico; central Mexico; Tijuana, Cancún … differ
+    "MA": "Africa/Casablanca",  # Morocco
+    "NL": "Europe/Amsterdam",  # Netherlands
+    "NZ": "Pacific/Auckland",  # New Zealand; the Chatham Islands differ
+    "NG": "Africa/Lagos",  # Nigeria
+    "NO": "Europe/Oslo",  # Norway
+    "PK": "Asia/Karachi",  # Pakistan
+    "PE": "America/Lima",  # Peru
+    "PH": "Asia/Manila",  # Philippines
+    "PL": "Europe/Warsaw",  # Poland
+    "PT": "Europe/Lisbon",  # Portugal; the Azores differ
+    "RO": "Europe/Bucharest",  # Romania
+    "RU": "Europe/Moscow",  # Russia; the Urals and Siberia differ
+    "SA": "Asia/Riyadh",  # Saudi Arabia
+    "SG": "Asia/Singapore",  # Singapore
+    "ZA": "Africa/Johannesburg",  # South Africa
+    "KR": "Asia/Seoul",  # South Korea
+    "ES": "Europe/Madrid",  # Spain; the Canary Islands differ
+    "SE": "Europe/Stockholm",  # Sweden
+    "CH": "Europe/Zurich",  # Switzerland
+    "TW": "Asia/Taipei",  # Taiwan
+    "TH": "Asia/Bangkok",  # Thailand
+    "TR": "Europe/Istanbul",  # Turkey
+    "UA": "Europe/Kyiv",  # Ukraine
+    "AE": "Asia/Dubai",  # United Arab Emirates
+    "GB": "Europe/London",  # United Kingdom; Eastern; Chicago, Denver, Los Angeles … differ
+    "US": "America/New_York",  # United States; Eastern; Chicago, Denver, Los Angeles … differ
+    "VN": "Asia/Ho_Chi_Minh",  # Vietnam
+}
 
-COUNTRY_TIME_ZONES = {name: zone for name, _label, zone in COUNTRIES}
 
 # The value of "my country is not listed": no guess, the time zone stays empty.
 OTHER_COUNTRY = "other"
 
 
 def guess_time_zone(country: str) -> str:
-    """Return the default IANA zone for the country, or "" for one the table does not know."""
-    return COUNTRY_TIME_ZONES.get(country.strip(), "")
+    """Return the default IANA zone for the country (its ISO code), or "" for one the table
+    does not know."""
+    return COUNTRY_TIME_ZONES.get(country.strip().upper(), "")
 
 
 def country_of_time_zone(time_zone: str) -> str:
-    """Return the country whose default zone this is (the reverse of the guess), or ""."""
-    return next((name for name, zone in COUNTRY_TIME_ZONES.items() if zone == time_zone), "")
+    """Return the country (its ISO code) whose default zone this is, or ""."""
+    return next((code for code, zone in COUNTRY_TIME_ZONES.items() if zone == time_zone), "")
 
 
-def _sort_key(label) -> str:
+def sort_key(label) -> str:
     """Alphabetical in the reader's language: accents and case do not move a name."""
     decomposed = unicodedata.normalize("NFKD", str(label))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """The sign-up's country list: a prompt, the countries by name, then "not listed".
+    """The sign-up's country list: a prompt, every country by name, then "not listed".
 
-    The value is the English name (the key of ``COUNTRY_TIME_ZONES``); the label
-    is the name in the active language, and the list is in its alphabetical order.
+    The value is the ISO code (django-countries); the label is the name in the
+    active language, and the list is in its alphabetical order.
     """
     return [
         ("", _("Choose your country")),
-        *sorted(((name, label) for name, label, _zone in COUNTRIES), key=lambda c: _sort_key(c[1])),
+        *sorted(((code, name) for code, name in countries), key=lambda c: sort_key(c[1])),
         (OTHER_COUNTRY, _("My country is not listed")),
     ]
 

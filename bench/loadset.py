@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from exams.places import country_code
 from vouchers import numbers
 
 BENCH_PASSWORD = "secondshot-bench"
@@ -268,7 +269,7 @@ class LoadSet:
                 (
                     f"{city} Testing Centre {i // len(CITIES) + 1}",
                     f"LD-{i:05d}",
-                    country,
+                    country_code(country),
                     city,
                     f"{100 + i} Exam Street, {city}",
                     zone,

@@ -159,7 +159,7 @@ def candidate_pages(client) -> list[tuple[str, str]]:
         ("book: sittings", reverse("portal:book", args=[fresh]) + f"?exam={c.exam}"),
         (
             "book: sittings in Japan",
-            reverse("portal:book", args=[fresh]) + f"?exam={c.exam}&country=Japan",
+            reverse("portal:book", args=[fresh]) + f"?exam={c.exam}&country=JP",
         ),
         (
             "review booking",

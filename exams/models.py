@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from core.validators import validate_time_zone
 
@@ -79,7 +80,8 @@ class TestCenter(models.Model):
         unique=True,
         help_text=_("The test provider's id for the centre."),
     )
-    country = models.CharField(_("country"), max_length=100)
+    # The ISO 3166 code; its name is read in the reader's language (django-countries).
+    country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=100)
     address = models.CharField(_("address"), max_length=300, blank=True)
     time_zone = models.CharField(
@@ -100,7 +102,8 @@ class TestCenter(models.Model):
 
     def map_url(self) -> str:
         """A plain link to the centre on OpenStreetMap: no map script on our pages."""
-        place = ", ".join(p for p in (self.name, self.address, self.city, self.country) if p)
+        parts = (self.name, self.address, self.city, self.country.name)
+        place = ", ".join(p for p in parts if p)
         return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
 
     @property

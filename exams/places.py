@@ -11,6 +11,7 @@ the database, and the person never sees the cache's trouble.
 import logging
 
 from django.core.cache import cache
+from django_countries import countries
 
 from .models import TestCenter
 
@@ -24,7 +25,7 @@ CENTRES_CACHE_KEY = "exams:test-centres"
 
 
 def centre_places() -> dict[str, list[str]]:
-    """Every country with a test centre, in order, each with its cities in order."""
+    """Every country with a test centre (its ISO code), each with its cities in order."""
     return _cached(PLACES_CACHE_KEY, _read_places)
 
 
@@ -49,18 +50,34 @@ def _cached(key, read):
 
 
 def _read_centres() -> list[tuple[int, str, str, str]]:
-    return list(
-        TestCenter.objects.order_by("country", "city", "name").values_list(
-            "pk", "name", "country", "city"
-        )
+    rows = TestCenter.objects.order_by("country", "city", "name").values_list(
+        "pk", "name", "country", "city"
     )
+    return [(pk, name, str(country), city) for pk, name, country, city in rows]
 
 
 def _read_places() -> dict[str, list[str]]:
     found = {}
     for country, city in TestCenter.objects.values_list("country", "city").distinct():
-        found.setdefault(country, set()).add(city)
+        found.setdefault(str(country), set()).add(city)
     return {country: sorted(cities) for country, cities in sorted(found.items())}
+
+
+# English names django-countries does not read as they were stored before its codes.
+COUNTRY_ALIASES = {"United States": "US", "USA": "US", "Turkey": "TR", "Czech Republic": "CZ"}
+
+
+def country_code(name: str) -> str:
+    """The ISO code of a country given by its English name (or by its code); "" if unknown."""
+    name = name.strip()
+    if name.upper() in dict(countries):
+        return name.upper()
+    return COUNTRY_ALIASES.get(name) or countries.by_name(name) or ""
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language."""
+    return countries.name(code) or code
 
 
 def forget_centre_places() -> None:

@@ -83,7 +83,7 @@ def build() -> dict:
     centre = TestCenter.objects.create(
         name="Fleet Test Centre",
         site_id="DE-FLT-0001",
-        country="Germany",
+        country="DE",
         city="Berlin",
         address="Teststraße 1",
         time_zone="Europe/Berlin",

@@ -145,7 +145,7 @@ def voucher(candidate):
 @pytest.fixture
 def berlin(db):
     return TestCenterFactory(
-        name="Berlin Mitte", country="Germany", city="Berlin", time_zone="Europe/Berlin"
+        name="Berlin Mitte", country="DE", city="Berlin", time_zone="Europe/Berlin"
     )
 
 

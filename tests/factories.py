@@ -53,7 +53,7 @@ class TestCenterFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test Centre {n}")
     site_id = factory.Sequence(lambda n: f"SITE{n:05d}")
-    country = "Germany"
+    country = "DE"
     city = "Berlin"
     time_zone = "Europe/Berlin"
 

@@ -196,7 +196,7 @@ def booking_ics(booking, *, cancelled: bool = False, now: datetime | None = None
     }
     zone, start, end = _when(sitting, sitting.starts_at + EXAM_LENGTH)
     location = ", ".join(
-        part for part in (centre.name, centre.address, centre.city, centre.country) if part
+        part for part in (centre.name, centre.address, centre.city, centre.country.name) if part
     )
     file = Calendar()
     file.add("version", "2.0")

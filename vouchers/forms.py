@@ -4,9 +4,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.timezones import sort_key
 from core.typed import CodeField
 from exams.models import Exam
-from exams.places import centre_places, centres
+from exams.places import centre_places, centres, country_name
 
 
 class RegisterVoucherForm(forms.Form):
@@ -107,7 +108,8 @@ class SittingSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         places = centre_places()
-        self.fields["country"].choices = [("", _("Any country"))] + [(c, c) for c in places]
+        named = sorted(((c, country_name(c)) for c in places), key=lambda c: sort_key(c[1]))
+        self.fields["country"].choices = [("", _("Any country")), *named]
         # Narrow the cities only by a country we offered: the query string may hold anything.
         country = self.data.get("country") if self.is_bound else None
         if country in places:

@@ -110,7 +110,7 @@ class VoucherData(registry.PersonalData):
                     "sitting_starts_at": booking.sitting.starts_at,
                     "sitting_local_start": booking.sitting.local_start(),
                     "test_centre": str(booking.sitting.centre),
-                    "country": booking.sitting.centre.country,
+                    "country": booking.sitting.centre.country.code,
                     "booked_at": booking.booked_at,
                     "cancelled_at": booking.cancelled_at,
                 }

@@ -10,8 +10,8 @@ from tests.factories import TestCenterFactory
 def test_a_centre_opened_in_the_back_office_is_offered_at_once(
     exam_admin_client, django_capture_on_commit_callbacks
 ):
-    TestCenterFactory(country="Japan", city="Tokyo")
-    assert centre_places() == {"Japan": ["Tokyo"]}  # now cached
+    TestCenterFactory(country="JP", city="Tokyo")
+    assert centre_places() == {"JP": ["Tokyo"]}  # now cached
 
     with django_capture_on_commit_callbacks(execute=True):
         response = exam_admin_client.post(
@@ -19,7 +19,7 @@ def test_a_centre_opened_in_the_back_office_is_offered_at_once(
             {
                 "name": "Osaka Umeda Testing",
                 "site_id": "JP-OSA-0001",
-                "country": "Japan",
+                "country": "JP",
                 "city": "Osaka",
                 "address": "",
                 "time_zone": "Asia/Tokyo",
@@ -27,12 +27,12 @@ def test_a_centre_opened_in_the_back_office_is_offered_at_once(
         )
 
     assert response.status_code == 302, response.content[:2000]
-    assert centre_places() == {"Japan": ["Osaka", "Tokyo"]}
+    assert centre_places() == {"JP": ["Osaka", "Tokyo"]}
 
 
 def test_a_centre_closed_in_the_back_office_is_no_longer_offered(exam_admin_client):
-    centre = TestCenterFactory(country="Japan", city="Tokyo")
-    assert centre_places() == {"Japan": ["Tokyo"]}
+    centre = TestCenterFactory(country="JP", city="Tokyo")
+    assert centre_places() == {"JP": ["Tokyo"]}
 
     exam_admin_client.post(
         reverse("admin:exams_testcenter_delete", args=[centre.pk]), {"post": "yes"}

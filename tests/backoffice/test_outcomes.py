@@ -24,8 +24,8 @@ def taken():
         voucher.registered_by,
         voucher,
         ExamFactory(number="070-483"),
-        days_ahead=1,
-        now=timezone.now() - timedelta(days=2),
+        days_ahead=2,
+        now=timezone.now() - timedelta(days=3),
     )
 
 

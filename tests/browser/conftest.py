@@ -82,12 +82,12 @@ def catalogue(db):
     """An eligible exam, an ineligible one, and sittings in Berlin and Auckland."""
     now = timezone.now()
     berlin = TestCenterFactory(
-        name="Berlin Mitte Testing", city="Berlin", country="Germany", time_zone="Europe/Berlin"
+        name="Berlin Mitte Testing", city="Berlin", country="DE", time_zone="Europe/Berlin"
     )
     auckland = TestCenterFactory(
         name="Auckland Central Testing",
         city="Auckland",
-        country="New Zealand",
+        country="NZ",
         time_zone="Pacific/Auckland",
     )
     sittings = [

@@ -47,7 +47,7 @@ def signed_in_pages(voucher, booking, exam, sitting):
         f"/vouchers/{voucher.pk}/book/?q=074-343",
         f"/bookings/{booking.pk}/",
         f"/bookings/{booking.pk}/cancel/",
-        f"/bookings/{booking.pk}/move/?country=Germany",
+        f"/bookings/{booking.pk}/move/?country=DE",
         f"/bookings/{booking.pk}/move/{sitting.pk}/",
         f"/recover/{make_recovery_token(booking.voucher)}/",
     ]
@@ -84,7 +84,7 @@ def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, 
         found += serious_violations(page)
     sign_in(page, candidate.email, language=language)
     pages = signed_in_pages(fresh, booking, exam, sitting)
-    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&country=Germany")
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&country=DE")
     pages.append(f"/vouchers/{fresh.pk}/book/{sitting.pk}/?exam={exam.pk}")
     # The week search: a later week, an empty week naming the next sitting, a centre.
     later = (sitting.starts_at + timedelta(days=7)).date().isoformat()
@@ -165,9 +165,7 @@ def test_the_booking_flow_works_with_the_keyboard_alone(browser, live_server, ca
     with page.expect_navigation():
         keys.press("Enter")
     expect(page.get_by_text("Your exam is booked.")).to_be_visible()
-    assert candidate.bookings.filter(
-        status="scheduled", sitting__centre__country="Germany"
-    ).exists()
+    assert candidate.bookings.filter(status="scheduled", sitting__centre__country="DE").exists()
     context.close()
 
 

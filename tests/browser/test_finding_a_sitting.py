@@ -135,3 +135,60 @@ def test_book_a_sitting_weeks_away_move_it_a_week_earlier_and_cancel_it(
     # Nothing on the phone is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+def test_on_a_phone_the_result_the_waiting_card_and_the_cutoff_box_are_in_view(
+    browser, live_server, catalogue
+):
+    """SS-4, SS-10, and the attempts table at 390 px: nothing cut off at the right."""
+    from vouchers import services
+
+    candidate = UserFactory(password=PASSWORD, email_verified_at=timezone.now())
+    failed = RegisteredVoucherFactory(registered_by=candidate)
+    waiting = RegisteredVoucherFactory(registered_by=candidate)
+    exam = catalogue["exam"]
+    now = timezone.now()
+    past = SittingFactory(starts_at=now - timedelta(days=20))
+    first = services.book_sitting(
+        candidate=candidate, voucher=failed, exam=exam, sitting=past, now=now - timedelta(days=30)
+    )
+    services.record_outcome(
+        booking=first,
+        outcome=Booking.Outcome.FAILED,
+        recorded_by=None,
+        now=now - timedelta(days=19),
+    )
+    booked = services.book_sitting(
+        candidate=candidate, voucher=waiting, exam=exam, sitting=catalogue["sittings"][0], now=now
+    )
+    soon = SittingFactory(centre=past.centre, starts_at=now + timedelta(hours=6))
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(candidate.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    day = f"{booked.sitting.local_date():%-d %B %Y}"
+    expect(page.get_by_role("link", name=f"your exam on {day}").first).to_be_visible()
+    shot(page, "dashboard-waiting-en-390")
+    page.goto("/results/")
+    result = page.locator(".attempt-result").first
+    expect(result).to_have_text("Failed")
+    box = result.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    shot(page, "results-en-390")
+
+    services.cancel_booking(candidate=candidate, booking=booked)
+    page.goto(f"/vouchers/{failed.pk}/book/{soon.pk}/?exam={exam.pk}")
+    box = page.get_by_label("I understand that this booking cannot be cancelled or moved.")
+    expect(box).to_be_visible()
+    shot(page, "review-cutoff-en-390")
+    box.check()
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_text("Your exam is booked.")).to_be_visible()
+    assert Booking.objects.get(voucher=failed, attempt=Booking.Attempt.RETAKE).sitting == soon
+    context.close()

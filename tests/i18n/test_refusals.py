@@ -103,7 +103,7 @@ def test_registering_an_expired_voucher_is_refused_on_the_page_in_french(client)
 )
 def test_a_sittings_time_is_written_the_active_languages_way(language, shown):
     """SS-9 in every language: the centre's own time and zone, words of the reader's language."""
-    tokyo = TestCenterFactory(time_zone="Asia/Tokyo", country="Japan", city="Tokyo")
+    tokyo = TestCenterFactory(time_zone="Asia/Tokyo", country="JP", city="Tokyo")
     start = datetime(2027, 3, 14, 9, 0, tzinfo=tokyo.zone)
     sitting = SittingFactory(centre=tokyo, starts_at=start)
     with translation.override(language):
@@ -138,7 +138,7 @@ def test_the_largest_pack_is_written_with_the_languages_thousands(language, show
 )
 def test_the_candidates_own_time_on_another_day_is_written_the_languages_way(language, shown):
     """SS-9: 20:00 in Berlin is the next morning in Tokyo; the day is in the reader's words."""
-    berlin = TestCenterFactory(time_zone="Europe/Berlin", country="Germany", city="Berlin")
+    berlin = TestCenterFactory(time_zone="Europe/Berlin", country="DE", city="Berlin")
     sitting = SittingFactory(
         centre=berlin, starts_at=local_datetime("Europe/Berlin", 2027, 3, 14, 20)
     )

@@ -46,5 +46,5 @@ def catalogue(exam):
 @pytest.fixture
 def auckland(db):
     return TestCenterFactory(
-        name="Auckland CBD", country="New Zealand", city="Auckland", time_zone="Pacific/Auckland"
+        name="Auckland CBD", country="NZ", city="Auckland", time_zone="Pacific/Auckland"
     )

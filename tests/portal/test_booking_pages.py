@@ -152,16 +152,16 @@ def test_choosing_an_exam_lists_future_sittings_with_a_free_seat_on_or_before_ex
 
 
 def test_sittings_can_be_narrowed_by_country_and_city(signed_in, voucher, exam, berlin, now):
-    munich = TestCenterFactory(country="Germany", city="Munich", time_zone="Europe/Berlin")
-    paris = TestCenterFactory(country="France", city="Paris", time_zone="Europe/Paris")
+    munich = TestCenterFactory(country="DE", city="Munich", time_zone="Europe/Berlin")
+    paris = TestCenterFactory(country="FR", city="Paris", time_zone="Europe/Paris")
     in_berlin, in_munich, in_paris = (
         SittingFactory(centre=centre, starts_at=now + timedelta(days=days))
         for centre, days in ((berlin, 5), (munich, 6), (paris, 7))
     )
 
     everywhere = book_url(voucher, exam=exam.pk, country="")
-    germany = signed_in.get(book_url(voucher, exam=exam.pk, country="Germany"))
-    munich_only = book_url(voucher, exam=exam.pk, country="Germany", city="Munich")
+    germany = signed_in.get(book_url(voucher, exam=exam.pk, country="DE"))
+    munich_only = book_url(voucher, exam=exam.pk, country="DE", city="Munich")
 
     every = offered_in_every_week(signed_in, everywhere)
     assert every == {in_berlin.pk, in_munich.pk, in_paris.pk}
@@ -183,7 +183,7 @@ def test_sittings_are_shown_in_the_centres_local_time_with_its_zone(
     sitting = SittingFactory(centre=auckland, starts_at=start)
     assert sitting.starts_at.astimezone(auckland.zone).hour == 9
 
-    choose = text(signed_in.get(book_url(voucher, exam=exam.pk, country="New Zealand")))
+    choose = text(signed_in.get(book_url(voucher, exam=exam.pk, country="NZ")))
     review = text(signed_in.get(review_url(voucher, sitting, exam)))
 
     when = f"{start:%A} 15 January {start.year}, 09:00 NZDT"

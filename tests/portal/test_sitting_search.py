@@ -86,7 +86,7 @@ def test_a_week_is_grouped_by_day_at_the_centre_with_a_count(signed_in, voucher,
 
 
 def test_sittings_can_be_narrowed_to_one_test_centre(signed_in, voucher, exam, berlin, now):
-    other = TestCenterFactory(name="Berlin Ost", country="Germany", city="Berlin")
+    other = TestCenterFactory(name="Berlin Ost", country="DE", city="Berlin")
     here = SittingFactory(centre=berlin, starts_at=now + timedelta(days=5))
     SittingFactory(centre=other, starts_at=now + timedelta(days=5, hours=1))
 
@@ -101,20 +101,20 @@ def test_booking_starts_in_the_candidates_own_country(
     """The country of the candidate's time zone, guessed from the country given at sign-up."""
     candidate.time_zone = "Europe/Berlin"
     candidate.save()
-    tokyo = TestCenterFactory(name="Tokyo", country="Japan", city="Tokyo", time_zone="Asia/Tokyo")
+    tokyo = TestCenterFactory(name="Tokyo", country="JP", city="Tokyo", time_zone="Asia/Tokyo")
     SittingFactory(centre=tokyo, starts_at=now + timedelta(days=2))
     in_germany = SittingFactory(centre=berlin, starts_at=now + timedelta(days=4))
 
     response = signed_in.get(book_url(voucher, exam=exam.pk))
 
     assert offered_sittings(response) == {in_germany.pk}
-    assert '<option value="Germany" selected>' in response.content.decode()
+    assert '<option value="DE" selected>' in response.content.decode()
 
 
 def test_moving_starts_from_the_booked_centre_and_week(
     signed_in, candidate, voucher, exam, berlin, now
 ):
-    elsewhere = TestCenterFactory(country="France", city="Paris", time_zone="Europe/Paris")
+    elsewhere = TestCenterFactory(country="FR", city="Paris", time_zone="Europe/Paris")
     booked_at = SittingFactory(centre=berlin, starts_at=now + timedelta(days=40))
     booking = book(candidate, voucher, exam, booked_at, now=now)
     same_week = SittingFactory(centre=berlin, starts_at=booked_at.starts_at + timedelta(hours=2))

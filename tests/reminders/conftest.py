@@ -42,7 +42,7 @@ def candidate(db):
 def berlin(db):
     return TestCenterFactory(
         name="Berlin Mitte Testing Centre",
-        country="Germany",
+        country="DE",
         city="Berlin",
         time_zone="Europe/Berlin",
         address="Friedrichstraße 68, 10117 Berlin",

@@ -11,7 +11,7 @@ from tests.factories import TestCenterFactory
 def berlin(db):
     return TestCenterFactory(
         name="Berlin Mitte",
-        country="Germany",
+        country="DE",
         city="Berlin",
         time_zone="Europe/Berlin",
         address="Friedrichstraße 68",
@@ -22,7 +22,7 @@ def berlin(db):
 def auckland(db):
     return TestCenterFactory(
         name="Auckland Central",
-        country="New Zealand",
+        country="NZ",
         city="Auckland",
         time_zone="Pacific/Auckland",
         address="21 Queen Street",
@@ -33,7 +33,7 @@ def auckland(db):
 def sydney(db):
     return TestCenterFactory(
         name="Sydney CBD",
-        country="Australia",
+        country="AU",
         city="Sydney",
         time_zone="Australia/Sydney",
         address="60 Margaret Street",

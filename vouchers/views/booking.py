@@ -301,7 +301,7 @@ class MoveBookingView(LoginRequiredMixin, View):
             return render(request, self.template_name, context)
         sitting = booking.sitting
         start = {
-            "country": sitting.centre.country,
+            "country": sitting.centre.country.code,
             "city": sitting.centre.city,
             "centre": str(sitting.centre_id),
             "week": sitting.local_date().isoformat(),

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from exams.demo import EXAMS
 from exams.models import Exam, Sitting, TestCenter
+from exams.places import country_code
 from vouchers import numbers
 from vouchers.models import Booking, Customer, Voucher
 from vouchers.services import (
@@ -196,7 +197,7 @@ class Command(BaseCommand):
                 defaults={
                     "name": seed.name,
                     "city": seed.city,
-                    "country": seed.country,
+                    "country": country_code(seed.country),
                     "time_zone": seed.time_zone,
                     "address": seed.address,
                 },
