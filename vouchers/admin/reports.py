@@ -186,7 +186,7 @@ def customer_report_view(customer_admin, request):
         "title": _("Customer usage report"),
         "opts": customer_admin.opts,
         "form": form,
-        "media": form.media,
+        "media": forms.Media(js=["admin/js/core.js"]) + form.media,  # the date widgets need it
         "rows": [shown(line) for line in lines] if lines is not None else None,
         "total": shown(total) if total is not None else None,
         "expiring_days": EXPIRING_WITHIN.days,

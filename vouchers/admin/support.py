@@ -43,6 +43,7 @@ from ..clock import anywhere_on_earth_date
 from ..models import Booking, Voucher, VoucherEvent
 from ..usage import EXPIRING_WITHIN, expiring_unused
 from .confirm import ask_then_apply
+from .history import NamedDetailsFormSet, readable_details
 from .packs import describe_voucher, short_masked, void
 from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
 
@@ -82,6 +83,7 @@ class BookingInline(ReadOnlyInline):
 
 class AuditTrailInline(ReadOnlyInline):
     model = VoucherEvent
+    formset = NamedDetailsFormSet
     fields = ["at", "action", "actor", "details_text"]
     readonly_fields = fields
     ordering = ["at", "pk"]
@@ -97,7 +99,8 @@ class AuditTrailInline(ReadOnlyInline):
 
 
 def details_text(event) -> str:
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in event.details.items())
+    """The event's details, naming the people, exams and sittings they concern."""
+    return readable_details(event)
 
 
 class RegisteredFilter(admin.SimpleListFilter):
