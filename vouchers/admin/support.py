@@ -26,7 +26,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -273,7 +273,9 @@ class VoucherAdmin(
 
     @admin.display(description=_("expires"), ordering="pack__expires_on")
     def expires_on(self, voucher):
-        return voucher.pack.expires_on
+        # Localised here: the change page shows a method's date as it is (2027-04-05),
+        # where every other date in the back office is the locale's.
+        return localize(voucher.pack.expires_on)
 
     @admin.display(description=_("status"))
     def status(self, voucher):
