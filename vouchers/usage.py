@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 
 from .models import Booking, Customer, ExamPack, Voucher
 
@@ -80,6 +81,44 @@ def expiring_unused(vouchers: QuerySet[Voucher], *, today: date) -> QuerySet[Vou
         pack__expires_on__gte=today,
         pack__expires_on__lte=today + EXPIRING_WITHIN,
     ).exclude(Exists(live))
+
+
+def expiring_unused_by_month(
+    customers: QuerySet[Customer],
+    *,
+    today: date,
+    months: int = 12,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+) -> list[tuple[date, int]]:
+    """Return, for this month and the ``months - 1`` after it, the number of vouchers whose
+    pack expires that month, from today on, never booked nor voided. One query."""
+    first = today.replace(day=1)
+    starts = [_add_months(first, n) for n in range(months)]
+    vouchers = Voucher.objects.filter(
+        _issued_between(issued_from, issued_to, pack="pack"), pack__customer__in=customers
+    )
+    live = Booking.objects.filter(voucher=OuterRef("pk"), status__in=LIVE).order_by()
+    counted = dict(
+        vouchers.filter(
+            voided_at__isnull=True,
+            pack__expires_on__gte=today,
+            pack__expires_on__lt=_add_months(first, months),
+        )
+        .exclude(Exists(live))
+        .annotate(month=TruncMonth("pack__expires_on"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("month", "count")
+    )
+    return [(start, counted.get(start, 0)) for start in starts]
+
+
+def _add_months(day: date, months: int) -> date:
+    """Return the first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass

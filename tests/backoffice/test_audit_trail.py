@@ -1,9 +1,12 @@
 """The audit trail in the admin: read-only for every role, filterable (SS-12)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
 from tests.backoffice.conftest import signed_in
+from tests.factories import ExamFactory, RegisteredVoucherFactory, SittingFactory, UserFactory
 from vouchers import services
 from vouchers.models import VoucherEvent
 
@@ -97,3 +100,37 @@ def test_exam_administrators_read_no_customer_through_the_trail(exam_admin_clien
 def test_support_still_reads_the_customer_in_the_trail(support_client, trail):
     page = support_client.get(reverse(CHANGELIST)).content.decode()
     assert trail.pack.customer.name in page
+
+
+def test_the_trail_names_the_candidate_the_exam_and_the_sittings_instead_of_their_ids(
+    support_client,
+):
+    """Readable history: "from sitting: 4" becomes the centre and the local start."""
+    candidate = UserFactory(email="alex.candidate@example.com")
+    voucher = RegisteredVoucherFactory(registered_by=candidate)
+    exam = ExamFactory(number="070-483", title="Programming in C#")
+    before, after = SittingFactory(), SittingFactory()
+    VoucherEvent.objects.create(
+        voucher=voucher,
+        actor=candidate,
+        action=VoucherEvent.Action.MOVED,
+        details={
+            "candidate": candidate.pk,
+            "exam": "070-483",
+            "from_sitting": before.pk,
+            "to_sitting": after.pk,
+            "outcome": "no_show",
+        },
+    )
+
+    for url in [
+        reverse("admin:vouchers_voucherevent_changelist"),
+        reverse("admin:vouchers_voucher_change", args=[voucher.pk]),
+    ]:
+        page = html.unescape(support_client.get(url).content.decode())
+        assert "candidate: alex.candidate@example.com" in page
+        assert f"exam: {exam}" in page
+        assert f"from sitting: {before}" in page
+        assert f"to sitting: {after}" in page
+        assert "outcome: No-show" in page
+        assert f"candidate: {candidate.pk};" not in page

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.backoffice.test_packs import pack_in_use
-from tests.factories import CustomerFactory, ExamPackFactory, in_days
+from tests.factories import (
+    BookingFactory,
+    CustomerFactory,
+    ExamPackFactory,
+    VoucherFactory,
+    in_days,
+)
 from vouchers.models import ExamPack, Voucher
 from vouchers.usage import customer_usage
 
@@ -119,3 +125,51 @@ def test_voided_and_booked_vouchers_are_not_expiring_unused(manager, contoso):
     Voucher.objects.filter(pk=soon.vouchers.first().pk).update(voided_at=timezone.now())
     lines = lines_by_name(Customer.objects.filter(pk=contoso.pk))
     assert lines["Contoso"].expiring_unused == 1
+
+
+# --- the charts -------------------------------------------------------------------------
+
+
+def test_the_report_draws_the_funnel_and_the_months_as_svg_with_no_script(manager, manager_client):
+    customer = CustomerFactory(account_manager=manager, name="Contoso")
+    pack = ExamPackFactory(customer=customer, expires_on=in_days(40))
+    for _ in range(3):
+        VoucherFactory(pack=pack)
+
+    page = manager_client.get(reverse("admin:vouchers_customer_report")).content.decode()
+
+    assert page.count('<svg class="backoffice-chart"') == 2
+    assert 'aria-label="Vouchers from issue to pass"' in page
+    assert 'aria-label="Vouchers expiring unused, by month"' in page
+    assert "<script>" not in page and "<script " not in page.split('class="backoffice-charts"')[1]
+    assert 'aria-label="issued: 3, registered: 0, booked: 0' in page  # Contoso's own funnel
+
+
+def test_the_months_chart_counts_vouchers_expiring_unused_in_each_month_and_is_a_csv_too(
+    manager, manager_client
+):
+    customer = CustomerFactory(account_manager=manager)
+    soon = ExamPackFactory(customer=customer, expires_on=in_days(40))
+    later = ExamPackFactory(customer=customer, expires_on=in_days(100))
+    for _ in range(2):
+        VoucherFactory(pack=soon)
+    booked = VoucherFactory(pack=soon)
+    BookingFactory(voucher=booked)
+    VoucherFactory(pack=later)
+    VoucherFactory(pack=ExamPackFactory(expires_on=in_days(40)))  # another manager's
+
+    response = manager_client.get(reverse("admin:vouchers_customer_report") + "?format=months-csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["month", "expiring_unused"]
+    counted = {month: int(count) for month, count in rows[1:]}
+    assert len(counted) == 12
+    assert counted[soon.expires_on.strftime("%Y-%m")] == 2
+    assert counted[later.expires_on.strftime("%Y-%m")] == 1
+    assert sum(counted.values()) == 3
+
+
+def test_the_managers_start_page_shows_the_same_funnel(manager, manager_client):
+    VoucherFactory(pack=ExamPackFactory(customer=CustomerFactory(account_manager=manager)))
+    page = manager_client.get(reverse("admin:index")).content.decode()
+    assert 'aria-label="Vouchers from issue to pass"' in page

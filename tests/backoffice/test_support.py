@@ -1,5 +1,6 @@
 """Support finds vouchers and helps candidates, never seeing a number (SS-6, SS-12)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -247,3 +248,12 @@ def test_supports_two_jobs_are_buttons_on_the_vouchers_page_not_a_drop_down(supp
     assert "Void this voucher" not in html  # an account manager's
     assert 'name="CHANGE_FORM-action" value="reissue_number"' in html
     assert "<select" not in html.split('id="voucher_form"')[1]
+
+
+def test_the_vouchers_page_shows_its_expiry_as_every_other_date_in_the_locales_format(
+    support_client,
+):
+    voucher = RegisteredVoucherFactory(pack__expires_on=dt.date(2027, 4, 5))
+    page = support_client.get(reverse("admin:vouchers_voucher_change", args=[voucher.pk]))
+    assert "April 5, 2027" in page.content.decode()
+    assert "2027-04-05" not in page.content.decode()

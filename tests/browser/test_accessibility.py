@@ -1,4 +1,5 @@
-"""WCAG 2.2 AA on the candidate pages (axe-core), and the booking flow by keyboard alone."""
+"""WCAG 2.2 AA on the candidate pages and the back office (axe-core), and the booking flow
+by keyboard alone."""
 
 import re
 from datetime import timedelta
@@ -8,10 +9,12 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PASSWORD, sign_in
+from tests.browser.helpers import PASSWORD, sign_in, sign_in_staff
 from tests.factories import (
+    CustomerFactory,
     RegisteredVoucherFactory,
     SittingFactory,
+    StaffFactory,
     UserFactory,
     VoucherFactory,
 )
@@ -184,3 +187,55 @@ def test_focus_is_visible_and_the_skip_link_leads_to_the_content(browser, live_s
 def _sittings_ahead(catalogue):
     """The catalogue's sittings start days ahead, well before any voucher's expiry."""
     assert all(s.starts_at > timezone.now() + timedelta(days=1) for s in catalogue["sittings"])
+
+
+# --- the back office, as each role uses it ------------------------------------------
+
+
+def back_office_pages(role: str, w) -> list[str]:
+    """Every back-office page the role uses: its start page, lists (with a filter chosen),
+    an object's page, the pages of its tasks and the question an action asks."""
+    common = ["/admin/", "/admin/vouchers/booking/", "/admin/vouchers/voucherevent/"]
+    return {
+        "manager": [
+            *common,
+            "/admin/vouchers/voucher/",
+            f"/admin/vouchers/voucher/?pack__customer__id__exact={w['customer'].pk}",
+            "/admin/vouchers/exampack/",
+            "/admin/vouchers/exampack/add/",
+            f"/admin/vouchers/exampack/{w['voucher'].pack_id}/change/",
+            "/admin/vouchers/customer/",
+            "/admin/vouchers/customer/report/",
+        ],
+        "support": [
+            *common,
+            "/admin/vouchers/voucher/",
+            "/admin/vouchers/voucher/find/",
+            f"/admin/vouchers/voucher/{w['voucher'].pk}/change/",
+            "/admin/vouchers/exampack/",
+            "/admin/accounts/user/",
+        ],
+        "exam_admin": [
+            *common,
+            "/admin/vouchers/booking/?result=awaiting",
+            "/admin/vouchers/booking/import-results/",
+            "/admin/exams/sitting/",
+            "/admin/exams/sitting/series/",
+            "/admin/exams/exam/",
+            "/admin/exams/testcenter/",
+        ],
+    }[role]
+
+
+@pytest.mark.parametrize("role", ["manager", "support", "exam_admin"])
+def test_every_back_office_page_a_role_uses_has_no_serious_axe_violation(page, db, role):
+    user = sign_in_staff(page, role)
+    manager = user if role == "manager" else StaffFactory()
+    customer = CustomerFactory(account_manager=manager, name="Contoso Training Ltd")
+    voucher = RegisteredVoucherFactory(pack__customer=customer)
+    w = {"customer": customer, "voucher": voucher}
+    found = []
+    for url in back_office_pages(role, w):
+        page.goto(url)
+        found += serious_violations(page)
+    assert not found, "\n".join(found)

@@ -2,19 +2,17 @@
 
 The live server's database is emptied between tests, the role groups the
 migrations made with it: each test makes its role's group again, with the
-migration's permissions. Each role signs in through the admin's own form.
+migration's permissions (``helpers.role_group``). Each role signs in through the
+admin's own form.
 """
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from backoffice import roles
-from tests.browser.helpers import PASSWORD
+from tests.browser.helpers import sign_in_staff
 from tests.factories import (
     BookingFactory,
     CustomerFactory,
@@ -28,41 +26,6 @@ from tests.factories import (
     VoucherFactory,
 )
 from vouchers.models import VoucherEvent
-
-STAFF_ROLES = import_module("accounts.migrations.0003_staff_roles").ROLES
-
-ROLE_GROUPS = {
-    "manager": roles.ACCOUNT_MANAGERS,
-    "support": roles.SUPPORT,
-    "exam_admin": roles.EXAM_ADMINISTRATORS,
-}
-
-
-def role_group(name: str) -> Group:
-    """Return the role's group, with the permissions the migration gives it."""
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        for app_label, models in STAFF_ROLES[name].items():
-            for model, actions in models.items():
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{action}_{model}" for action in actions],
-                    )
-                )
-    return group
-
-
-def sign_in_staff(page, role: str):
-    """Sign a new staff member of ``role`` in, and return them."""
-    user = StaffFactory(email=f"{role}@secondshot.test", password=PASSWORD)
-    user.groups.add(role_group(ROLE_GROUPS[role]))
-    page.goto("/admin/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    return user
-
 
 START_PAGES = {
     "manager": ("Account manager", "Issue a pack", "Issue an exam pack"),

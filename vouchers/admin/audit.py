@@ -17,6 +17,7 @@ from backoffice.paging import BoundedCountAdmin
 from backoffice.site import is_id
 
 from ..models import VoucherEvent
+from .history import name_details
 from .packs import masked_link, short_masked
 from .scoping import CustomerScopedAdmin, ReadOnlyMixin
 from .support import details_text
@@ -89,6 +90,11 @@ class VoucherEventAdmin(ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
         if not request.user.has_perm("vouchers.view_voucher"):
             shown = [("voucher_masked" if f == "voucher_number" else f) for f in shown]
         return shown
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        name_details(changelist.result_list)  # every name on the page in three queries
+        return changelist
 
     def get_search_fields(self, request):
         if request.user.has_perm("vouchers.view_customer"):

@@ -4,7 +4,12 @@ Per customer: packs, vouchers, registered, booked and used vouchers,
 first-attempt and retake pass rates, and vouchers expiring unused within 30
 days (``vouchers/usage.py`` says what each word counts). The database adds it
 all up in a fixed number of queries, however many customers and vouchers.
+Above the table, two charts drawn on the server (``backoffice/charts.py``): the
+vouchers from issue to pass in total, and those expiring unused month by month;
+each customer's row has its own small funnel.
 """
+
+from datetime import date
 
 from django import forms
 from django.contrib import admin
@@ -13,14 +18,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import charts
 from backoffice.widgets import SafeAutocompleteSelect
 
 from ..clock import anywhere_on_earth_date
 from ..models import Customer, ExamPack
-from ..usage import EXPIRING_WITHIN, CustomerUsage, customer_usage
+from ..usage import EXPIRING_WITHIN, CustomerUsage, customer_usage, expiring_unused_by_month
 from .handover import csv_cell, spreadsheet_writer
 
 
@@ -49,6 +56,28 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
+def funnel_steps(line: CustomerUsage) -> list[tuple[str, int]]:
+    """The line's vouchers from issue to pass, each step a share of the one before."""
+    return [
+        (gettext("issued"), line.vouchers),
+        (gettext("registered"), line.registered),
+        (gettext("booked"), line.booked),
+        (gettext("passed at the first attempt"), line.first_attempts_passed),
+        (gettext("passed at the retake"), line.retakes_passed),
+    ]
+
+
+def funnel_chart(line: CustomerUsage) -> str:
+    return charts.bars(funnel_steps(line), title=gettext("Vouchers from issue to pass"))
+
+
+def months_chart(months: list[tuple[date, int]]) -> str:
+    return charts.columns(
+        [(date_format(month, "M"), count) for month, count in months],
+        title=gettext("Vouchers expiring unused, by month"),
+    )
+
+
 def shown(line: CustomerUsage) -> dict:
     """Return the line as the page shows it, its rates in per cent with what they count.
 
@@ -64,8 +93,13 @@ def shown(line: CustomerUsage) -> dict:
             "sat": sat,
         }
 
+    steps = funnel_steps(line)
     return {
         "line": line,
+        "funnel": charts.sparkbars(
+            [value for _, value in steps],
+            title=", ".join(f"{name}: {value}" for name, value in steps),
+        ),
         "first_attempt_rate": rate(
             line.first_attempt_pass_rate, line.first_attempts_passed, line.first_attempts_sat
         ),
@@ -104,13 +138,23 @@ def report_csv(lines: list[CustomerUsage], total: CustomerUsage) -> HttpResponse
     return response
 
 
+def months_csv(months: list[tuple[date, int]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="expiring-unused-by-month.csv"'
+    writer = spreadsheet_writer(response)
+    writer.writerow(["month", "expiring_unused"])
+    for month, count in months:
+        writer.writerow([month.strftime("%Y-%m"), count])
+    return response
+
+
 def customer_report_view(customer_admin, request):
     """The report over the customers the staff member may see, filtered by customer and date."""
     if not customer_admin.has_view_permission(request):
         raise PermissionDenied
     customers = customer_admin.get_queryset(request).order_by("name")
     form = ReportFilterForm(request.GET or None, customers=customers)
-    lines = total = None
+    lines = total = months = None
     if not form.is_bound or form.is_valid():
         chosen = form.cleaned_data if form.is_bound else {}
         if chosen.get("customer"):
@@ -124,18 +168,31 @@ def customer_report_view(customer_admin, request):
         total = CustomerUsage.total(lines)
         if request.GET.get("format") == "csv":
             return report_csv(lines, total)
+        months = expiring_unused_by_month(
+            customers,
+            today=anywhere_on_earth_date(timezone.now()),
+            issued_from=chosen.get("issued_from"),
+            issued_to=chosen.get("issued_to"),
+        )
+        if request.GET.get("format") == "months-csv":
+            return months_csv(months)
 
     export = request.GET.copy()
     export["format"] = "csv"
+    export_months = request.GET.copy()
+    export_months["format"] = "months-csv"
     context = {
         **customer_admin.admin_site.each_context(request),
         "title": _("Customer usage report"),
         "opts": customer_admin.opts,
         "form": form,
-        "media": form.media,
+        "media": forms.Media(js=["admin/js/core.js"]) + form.media,  # the date widgets need it
         "rows": [shown(line) for line in lines] if lines is not None else None,
         "total": shown(total) if total is not None else None,
         "expiring_days": EXPIRING_WITHIN.days,
         "csv_query": export.urlencode(),
+        "months_csv_query": export_months.urlencode(),
+        "funnel_chart": funnel_chart(total) if total is not None else None,
+        "months_chart": months_chart(months) if lines is not None else None,
     }
     return TemplateResponse(request, "admin/vouchers/customer/report.html", context)

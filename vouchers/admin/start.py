@@ -7,17 +7,20 @@ list it links to shows the staff member: an account manager's, their own custome
 from datetime import timedelta
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from backoffice import roles, start
 
 from ..clock import anywhere_on_earth_date
-from ..models import Booking, Voucher, VoucherEvent
-from ..usage import expiring_unused
+from ..models import Booking, Customer, Voucher, VoucherEvent
+from ..usage import CustomerUsage, customer_usage, expiring_unused
 from .outcomes import awaiting_outcome
+from .reports import funnel_chart
 
 RECENT = timedelta(days=7)
 
@@ -25,6 +28,21 @@ RECENT = timedelta(days=7)
 def _rows(request, model):
     """The rows of ``model`` the staff member sees in its list."""
     return admin.site.get_model_admin(model).get_queryset(request).order_by()
+
+
+def _funnel_panel(request) -> str:
+    """The usage report's funnel over the staff member's customers, linked to the report."""
+    customers = _rows(request, Customer)
+    today = anywhere_on_earth_date(timezone.now())
+    total = CustomerUsage.total(customer_usage(customers, today=today))
+    return format_html(
+        '<figure class="backoffice-start-chart"><figcaption>{}</figcaption>{}'
+        '<a href="{}">{}</a></figure>',
+        gettext("Vouchers from issue to pass"),
+        funnel_chart(total),
+        reverse("admin:vouchers_customer_report"),
+        gettext("Usage report"),
+    )
 
 
 def _recent_reissues_query() -> str:
@@ -60,6 +78,13 @@ start.count(
     query="expiring=unused",
     permission="vouchers.view_voucher",
     order=10,
+)
+start.panel(
+    roles.ACCOUNT_MANAGERS,
+    "funnel",
+    _funnel_panel,
+    permission="vouchers.view_customer",
+    order=50,
 )
 start.task(
     roles.ACCOUNT_MANAGERS,

@@ -26,7 +26,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,7 @@ from ..clock import anywhere_on_earth_date
 from ..models import Booking, Voucher, VoucherEvent
 from ..usage import EXPIRING_WITHIN, expiring_unused
 from .confirm import ask_then_apply
+from .history import NamedDetailsFormSet, readable_details
 from .packs import describe_voucher, short_masked, void
 from .scoping import CustomerScopedAdmin, ReadOnlyInline, ReadOnlyMixin
 
@@ -82,6 +83,7 @@ class BookingInline(ReadOnlyInline):
 
 class AuditTrailInline(ReadOnlyInline):
     model = VoucherEvent
+    formset = NamedDetailsFormSet
     fields = ["at", "action", "actor", "details_text"]
     readonly_fields = fields
     ordering = ["at", "pk"]
@@ -97,7 +99,8 @@ class AuditTrailInline(ReadOnlyInline):
 
 
 def details_text(event) -> str:
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in event.details.items())
+    """The event's details, naming the people, exams and sittings they concern."""
+    return readable_details(event)
 
 
 class RegisteredFilter(admin.SimpleListFilter):
@@ -270,7 +273,9 @@ class VoucherAdmin(
 
     @admin.display(description=_("expires"), ordering="pack__expires_on")
     def expires_on(self, voucher):
-        return voucher.pack.expires_on
+        # Localised here: the change page shows a method's date as it is (2027-04-05),
+        # where every other date in the back office is the locale's.
+        return localize(voucher.pack.expires_on)
 
     @admin.display(description=_("status"))
     def status(self, voucher):
