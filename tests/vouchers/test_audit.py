@@ -1,5 +1,7 @@
 """The audit trail is append-only (SS-12)."""
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories import RegisteredVoucherFactory
@@ -19,7 +21,9 @@ def test_every_change_to_a_voucher_is_in_its_audit_trail_in_order(candidate, exa
         candidate=candidate,
         booking=first,
         sitting=type(first.sitting).objects.create(
-            centre=first.sitting.centre, starts_at=first.sitting.starts_at.replace(hour=6), seats=3
+            centre=first.sitting.centre,
+            starts_at=first.sitting.starts_at + timedelta(hours=3),
+            seats=3,
         ),
         now=now,
     )
