@@ -15,7 +15,7 @@ from django.urls import reverse
 from bench import run
 from bench.spread import Visitor, deal, sign_in_all, write_visits
 from tests.factories import CandidateFactory, RegisteredVoucherFactory, SittingFactory, UserFactory
-from vouchers.models import Booking
+from vouchers.models import Booking, VoucherEvent
 
 
 def test_the_health_check_touches_no_database(client):
@@ -189,7 +189,7 @@ def visitors(db, exam, berlin, now):
 def run_script(script, lines, live_server, tmp_path, seconds=4):
     write_visits(tmp_path / "visits.tsv", lines, threads=1)
     # One connection: the test server shares one SQLite connection between its threads.
-    return run.wrk(
+    figures = run.wrk(
         script,
         connections=1,
         threads=1,
@@ -197,6 +197,26 @@ def run_script(script, lines, live_server, tmp_path, seconds=4):
         base=live_server.url,
         BENCH_VISITS=str(tmp_path / "visits.tsv"),
     )
+    settled()
+    return figures
+
+
+def settled(wait=0.3, limit=10.0):
+    """Wait for the request wrk left in flight when it stopped: the test server goes on
+    with it, and a booking written while the test reads (or while the database is
+    emptied after it) makes the test flaky."""
+    deadline = time.monotonic() + limit
+    seen = None
+    while time.monotonic() < deadline:
+        now = (
+            Booking.objects.count(),
+            Booking.objects.filter(status=Booking.Status.CANCELLED).count(),
+            VoucherEvent.objects.count(),
+        )
+        if now == seen:
+            return
+        seen = now
+        time.sleep(wait)
 
 
 @wrk_installed
