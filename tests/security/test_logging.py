@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core import views as core_views
-from core.logs import logging_config
+from core.logs import logging_config, redact
 from tests.factories import CandidateFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,11 @@ def test_the_busy_page_shows_the_reference_too(monkeypatch):
     assert response.status_code == 503
     reference = f'reference: <span class="font-monospace">{response["X-Request-ID"]}</span>'
     assert reference in response.content.decode()
+
+
+def test_a_task_id_is_kept_while_a_number_beside_it_is_removed():
+    task = "d04e0e8c-a58e-469a-aebe-1abb529c29c9"
+
+    line = redact(f"Task id={task} for {NUMBER} and {NUMBER.replace('-', '').lower()}")
+
+    assert line == f"Task id={task} for [voucher number removed] and [voucher number removed]"
