@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from exams.models import Exam, Sitting, TestCenter
@@ -173,6 +174,23 @@ def test_seed_demo_candidate_has_registered_vouchers(django_capture_on_commit_ca
     third = register_voucher(candidate=candidate, number=printed)
     assert third.pack == pack
     assert candidate.vouchers.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_demo_candidates_booking_search_starts_in_their_country(client):
+    """The demo candidate signed up in Germany: step 2 opens on the German centres."""
+    seed_demo()
+    candidate = get_user_model().objects.get(email="candidate@secondshot.test")
+    vouchers = Voucher.objects.filter(registered_by=candidate)
+    retake = next(v for v in vouchers if v.retake_available())
+    client.force_login(candidate)
+
+    response = client.get(reverse("portal:book", args=[retake.pk]))
+
+    assert response.status_code == 200
+    assert re.search(r'<option value="DE"[^>]*selected', response.content.decode())
+    assert "Berlin" in response.content.decode()
+    assert "Auckland" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -110,6 +110,9 @@ class DemoAccount(NamedTuple):
     group: str | None = None
     is_staff: bool = True
     is_superuser: bool = False
+    # A candidate's time zone, as sign-up sets it from their country: the booking
+    # search starts in that country.
+    time_zone: str = ""
 
 
 # The groups' permissions come from the roles data migration; the seed only
@@ -129,6 +132,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("admin", "Superuser", "admin@secondshot.test", "Ada Admin", is_superuser=True),
     DemoAccount(
         "candidate", "Candidate", "candidate@secondshot.test", "Alex Candidate", is_staff=False,
+        time_zone="Europe/Berlin",
     ),
 ]  # fmt: skip
 
@@ -241,6 +245,7 @@ class Command(BaseCommand):
             user.is_staff = account.is_staff
             user.is_superuser = account.is_superuser
             user.email_verified_at = user.email_verified_at or timezone.now()
+            user.time_zone = user.time_zone or account.time_zone
             user.set_password(DEMO_PASSWORD)
             user.save()
             if account.group:
