@@ -61,9 +61,9 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
-def funnel_steps(line: CustomerUsage, names: list[str] | None = None) -> list[tuple[str, int]]:
+def funnel_steps(line: CustomerUsage) -> list[tuple[str, int]]:
     """The line's vouchers from issue to pass, each step a share of the one before."""
-    return list(zip(names or step_names(), _step_values(line), strict=True))
+    return list(zip(step_names(), _step_values(line), strict=True))
 
 
 def step_names() -> list[str]:
@@ -139,6 +139,9 @@ def shown(line: CustomerUsage, words: RowWords | None = None) -> dict:
     }
 
 
+CUSTOMER = "__customer__"  # stands for a customer's id in the address of its page
+
+
 def table_row(line: CustomerUsage, words: RowWords, *, change_url: str = "") -> dict:
     """Return the line as ``shown``, with its table row as ``html``.
 
@@ -169,9 +172,6 @@ def table_row(line: CustomerUsage, words: RowWords, *, change_url: str = "") -> 
         f'<td class="number">{figure(line.expiring_unused)}</td></tr>'
     )
     return row
-
-
-CUSTOMER = "__customer__"
 
 
 CSV_COLUMNS = [
