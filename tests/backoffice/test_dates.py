@@ -6,9 +6,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from support import services
 from tests.backoffice import test_pages
 from tests.backoffice.conftest import signed_in
 from tests.backoffice.test_pages import PAGES, urls_for
+from tests.backoffice.test_support_requests import page_of, reply
+from tests.factories import CandidateFactory, RegisteredVoucherFactory
 from tests.portal.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,28 @@ def test_a_french_reader_sees_the_french_staff_format(manager_client, world):
         r"septembre|octobre|novembre|décembre) \d{4}",
         trail,
     ), trail
+
+
+def test_supports_requests_and_the_account_trails_show_the_staff_format(
+    support_client, superuser_client
+):
+    candidate = CandidateFactory()
+    asked = services.send_support_request(
+        candidate=candidate,
+        voucher=RegisteredVoucherFactory(registered_by=candidate),
+        subject="My name is misspelt",
+        message="It should be Ada King Lovelace.",
+    )
+    reply(support_client, asked)
+    pages = [
+        (support_client, reverse("admin:support_supportrequest_changelist") + "?status=all"),
+        (support_client, page_of(asked)),
+        (superuser_client, reverse("admin:support_supportevent_changelist")),
+        (superuser_client, reverse("admin:privacy_accountevent_changelist")),
+    ]
+    seen = 0
+    for client, url in pages:
+        page = text(client.get(url))
+        assert dates_in_other_formats(page) == [], url
+        seen += len(re.findall(STAFF_DATE, page))
+    assert seen
