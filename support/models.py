@@ -8,6 +8,8 @@ other trails are, and holding no personal data (no names, no message text).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.append_only import TrailEvent
@@ -83,7 +85,11 @@ class SupportReply(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"#{self.request_id}: {self.created_at:%Y-%m-%d %H:%M}"
+        if self.created_at is None:
+            return f"#{self.request_id}"
+        # The back office's one date format (core/formats), in the reader's time zone.
+        when = date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        return f"#{self.request_id}: {when}"
 
 
 class SupportEvent(TrailEvent):
