@@ -58,12 +58,10 @@ def reply_to_request(
         if request.is_closed():
             raise Refused(Reason.REQUEST_CLOSED)
         reply = SupportReply.objects.create(request=request, author=author, message=message.strip())
-        request.status = SupportRequest.Status.ANSWERED
-        request.save(update_fields=["status", "updated_at"])
-        SupportEvent.objects.create(
-            person_id=request.candidate_id,
-            request=request,
-            action=SupportEvent.Action.ANSWERED,
+        _mark(
+            request,
+            SupportRequest.Status.ANSWERED,
+            SupportEvent.Action.ANSWERED,
             actor=author,
             at=now,
             details={"reply": reply.pk},
@@ -79,15 +77,23 @@ def close_request(*, request: SupportRequest, actor, now: datetime | None = None
         request = for_update(SupportRequest.objects.filter(pk=request.pk)).get()
         if request.is_closed():
             return
-        request.status = SupportRequest.Status.CLOSED
-        request.save(update_fields=["status", "updated_at"])
-        SupportEvent.objects.create(
-            person_id=request.candidate_id,
-            request=request,
-            action=SupportEvent.Action.CLOSED,
-            actor=actor,
-            at=now,
+        _mark(
+            request, SupportRequest.Status.CLOSED, SupportEvent.Action.CLOSED, actor=actor, at=now
         )
+
+
+def _mark(request, status, action, *, actor, at, details=None) -> None:
+    """Give the locked request its new status and write the change to support's trail."""
+    request.status = status
+    request.save(update_fields=["status", "updated_at"])
+    SupportEvent.objects.create(
+        person_id=request.candidate_id,
+        request=request,
+        action=action,
+        actor=actor,
+        at=at,
+        details=details or {},
+    )
 
 
 def correct_legal_name(
