@@ -149,6 +149,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # Local memory by default; production shares one cache between app servers:
 # CACHE_URL=redis://127.0.0.1:6379/0 (the rate limits count there).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long step 2 of booking (the sitting list) is kept in that cache for every voucher
+# expiring the same day (vouchers/page_cache.py); 0 keeps nothing and renders it for
+# every request (the benchmark's "uncached" row).
+SITTING_LIST_CACHE_SECONDS = env.int("SITTING_LIST_CACHE_SECONDS", default=15)
 # The load balancers' addresses or networks (127.0.0.1,10.0.0.0/8): X-Forwarded-For,
 # X-Forwarded-Proto and X-Request-ID are believed only from them (core/proxies.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])

@@ -36,7 +36,8 @@ The sitting list of the booking page
 
 Step 2 of booking names the exam and lists the first sittings with a free seat
 before the voucher expires, in a country and city. That step is the same for
-every voucher expiring the same day, so it is kept for ``SITTINGS_MAX_AGE`` under
+every voucher expiring the same day, so it is kept for a few seconds
+(``SITTING_LIST_CACHE_SECONDS``, 15 by default; 0 keeps nothing) under
 the expiry date, the exam, the attempt, the place and week asked for, the language and the
 time zone, and forgotten with the catalogue generation. Its links are relative
 to the page (``<sitting>/?exam=<exam>``, ``./``), so one step serves every
@@ -56,6 +57,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -67,7 +69,6 @@ from .models import Booking, Customer, ExamPack, Voucher
 logger = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=5)
-SITTINGS_MAX_AGE = timedelta(seconds=15)
 GENERATION_KEY = "catalogue:generation"
 # A pack's fields set when it is tied to a candidate (SS-5): its vouchers' events tell.
 TIE_FIELDS = {"candidate", "tied_at"}
@@ -155,6 +156,10 @@ def sitting_step_html(
     a search the page accepted is kept, so what is kept is bounded by the catalogue,
     the test centres and the weeks before expiry.
     """
+    seconds = settings.SITTING_LIST_CACHE_SECONDS
+    if seconds <= 0:
+        html, _accepted = render()
+        return html
     asked = "\n".join(f"{k}={search[k]}" for k in sorted(search))
     place = hashlib.sha256(asked.encode()).hexdigest()[:32]
     zone = candidate.time_zone or "-"
@@ -165,7 +170,6 @@ def sitting_step_html(
         return kept["html"]
     html, accepted = render()
     if html is not None and accepted:
-        seconds = int(SITTINGS_MAX_AGE.total_seconds())
         _keep(key, {"generation": generation, "html": html}, seconds)
     return html
 

@@ -210,7 +210,7 @@ def test_one_kept_sitting_list_serves_every_voucher_expiring_that_day(
     signed_in, voucher, other_client, other_candidate, exam
 ):
     """The second candidate gets the list kept for the first, seats left as they were
-    then (up to SITTINGS_MAX_AGE old), each link leading to their own voucher."""
+    then (up to SITTING_LIST_CACHE_SECONDS old), each link leading to their own voucher."""
     sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20), seats=10)
     theirs = RegisteredVoucherFactory(
         registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
@@ -229,6 +229,21 @@ def test_one_kept_sitting_list_serves_every_voucher_expiring_that_day(
     ] == [f"{review}?exam={exam.pk}"]
 
 
+def test_a_sitting_list_kept_for_no_seconds_is_rendered_for_every_request(
+    signed_in, voucher, other_client, other_candidate, exam, settings
+):
+    """SITTING_LIST_CACHE_SECONDS = 0: the second candidate sees the seats as they are."""
+    settings.SITTING_LIST_CACHE_SECONDS = 0
+    SittingFactory(starts_at=timezone.now() + timedelta(days=20), seats=10)
+    theirs = RegisteredVoucherFactory(
+        registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
+    )
+    assert "10 seats left" in signed_in.get(book_url(voucher, exam=exam.pk)).content.decode()
+    Sitting.objects.update(seats_taken=3)
+
+    assert "7 seats left" in other_client.get(book_url(theirs, exam=exam.pk)).content.decode()
+
+
 def test_a_sitting_added_in_the_back_office_is_listed_at_once(signed_in, voucher, exam, commit):
     first = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
     assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {first.pk}
@@ -239,7 +254,7 @@ def test_a_sitting_added_in_the_back_office_is_listed_at_once(signed_in, voucher
 def test_a_sitting_that_filled_while_listed_is_refused_with_the_reason(
     signed_in, voucher, other_candidate, exam, commit
 ):
-    """The list may show seats up to SITTINGS_MAX_AGE old; confirming checks them afresh."""
+    """The list may show seats SITTING_LIST_CACHE_SECONDS old; confirming checks afresh."""
     sitting = SittingFactory(starts_at=timezone.now() + timedelta(days=20), seats=1)
     assert sitting.pk in offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk)))
     commit(
