@@ -5,8 +5,12 @@ each other in a circle:
 
     candidate (user) → pack → voucher → sitting(s), by id → booking
 
-The catalogue's workflows (``exams/services.py``) lock a sitting, a centre or an
-exam alone, so they keep the order too. Each workflow re-checks its rule after
+A workflow may take several of these in one statement, as booking takes the
+candidate, the pack and the voucher, and cancelling the voucher, the sitting and
+the booking: ``for_update(..., first=...)`` names them in this order, and
+PostgreSQL locks them in the order named. The catalogue's workflows
+(``exams/services.py``) lock a sitting, a centre or an exam alone, so they keep
+the order too. Each workflow re-checks its rule after
 taking the locks. On SQLite, where ``select_for_update`` does nothing,
 transactions begin IMMEDIATE (see settings) and the database constraints are
 the last line; on PostgreSQL the row locks turn races into orderly waits, and

@@ -243,15 +243,17 @@ class Voucher(models.Model):
             .order_by("pk"),
         )
 
-    # Set by a query that already knows the voucher has no bookings not cancelled
-    # (``queries.voucher_to_book``): ``live_bookings`` then asks nothing more.
-    known_to_have_no_live_bookings = False
+    # Set by a query that already read the voucher's bookings not cancelled, or knows it
+    # has none (``queries.voucher_to_book``, the booking workflow): ``live_bookings``
+    # then asks nothing more.
+    known_live_bookings: list["Booking"] | None = None
 
     def live_bookings(self) -> list["Booking"]:
         """Return the bookings that were not cancelled, first attempt first."""
-        if self.known_to_have_no_live_bookings:
-            return []
-        bookings = [b for b in self.bookings.all() if b.status != Booking.Status.CANCELLED]
+        if self.known_live_bookings is not None:
+            bookings = self.known_live_bookings
+        else:
+            bookings = [b for b in self.bookings.all() if b.status != Booking.Status.CANCELLED]
         return sorted(bookings, key=lambda b: (b.attempt != Booking.Attempt.FIRST, b.pk))
 
     def _attempt(self, attempt) -> "Booking | None":
@@ -651,6 +653,11 @@ class Booking(models.Model):
                 exam=pending.exam.number,
                 when=pending.sitting.local_start(),
             )
+
+    def is_unmarked(self) -> bool:
+        """Return True if the booking is still stored as scheduled (``unmarked``): pending,
+        or taken since ``mark_started_taken`` last saw it."""
+        return self.status == self.Status.SCHEDULED
 
     @staticmethod
     def pending_among(bookings, *, at: datetime) -> "Booking | None":

@@ -49,7 +49,7 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
         bookings = live.select_related("exam", "sitting")
         prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
     else:
-        voucher.known_to_have_no_live_bookings = True
+        voucher.known_live_bookings = []
     return voucher
 
 

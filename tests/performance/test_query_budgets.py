@@ -220,13 +220,13 @@ def test_a_candidate_page_makes_the_same_queries_whatever_the_data_size(client, 
 # queues the e-mail as it commits. Cancelling runs first, so the candidate has no
 # open booking when booking (SS-4).
 POSTS = {
-    "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 11),
+    "cancel": (lambda w: reverse("portal:cancel_booking", args=[w.scheduled.pk]), 9),
     "book": (
         lambda w: (
             reverse("portal:review_booking", args=[w.fresh_voucher.pk, w.sitting.pk])
             + f"?exam={w.exam.pk}"
         ),
-        15,
+        12,
     ),
 }
 

@@ -58,7 +58,7 @@ def test_an_erasure_and_a_booking_at_once_never_leave_an_erased_account_with_a_b
 def test_control_without_the_locks_the_erased_account_keeps_its_booking(monkeypatch):
     """The worst interleaving: both check before either writes, and the booking writes once
     the erasure has committed (without the locks, nothing makes it wait and look again)."""
-    monkeypatch.setattr(locking, "for_update", lambda queryset: queryset)
+    monkeypatch.setattr(locking, "for_update", lambda queryset, **_: queryset)
     monkeypatch.setattr(
         privacy_services,
         "lock_person",

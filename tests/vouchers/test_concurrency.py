@@ -49,7 +49,7 @@ def codes(results):
 @pytest.fixture
 def without_locks(monkeypatch):
     """Take the row locks away, as a bug would."""
-    monkeypatch.setattr(locking, "for_update", lambda queryset: queryset)
+    monkeypatch.setattr(locking, "for_update", lambda queryset, **_: queryset)
 
 
 def hold_after(monkeypatch, owner, name, count):
@@ -129,7 +129,9 @@ def test_k_candidates_for_k_seats_all_get_one():
 def test_control_a_lock_that_refuses_instead_of_waiting_is_caught(monkeypatch):
     """SS-11 control: the K-for-K test notices requests refused for lock contention."""
     monkeypatch.setattr(
-        locking, "for_update", lambda qs: qs.select_for_update(nowait=True, of=("self",))
+        locking,
+        "for_update",
+        lambda qs, first=(): qs.select_for_update(nowait=True, of=(*first, "self")),
     )
     seats = 8
     exam = ExamFactory(number="070-486")

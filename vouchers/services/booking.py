@@ -3,9 +3,10 @@
 
 import uuid
 from datetime import datetime
+from typing import NoReturn
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 
 from exams import seats
@@ -13,7 +14,7 @@ from exams.models import Exam, Sitting
 
 from .. import audit, locking, tasks
 from ..errors import Reason, Refused
-from ..models import Booking, ExamPack, Voucher, VoucherEvent
+from ..models import Booking, Voucher, VoucherEvent
 
 
 def book_sitting(
@@ -38,46 +39,21 @@ def book_sitting(
     """
     now = now or timezone.now()
     with locking.workflow():
-        # The candidate's row serialises their bookings: SS-4 is about all of them. It
-        # also serialises them with the erasure of the account (privacy), which locks it
-        # first: an account erased meanwhile books nothing.
-        is_active = (
-            locking.for_update(get_user_model().objects.filter(pk=candidate.pk))
-            .values_list("is_active", flat=True)
-            .get()
-        )
-        if not is_active:
-            raise Refused(Reason.ACCOUNT_CLOSED)
-        # Only the candidate's own voucher's pack: another person's rows are never
-        # locked, however many ids a candidate posts.
-        mine = ExamPack.objects.filter(vouchers=voucher.pk, vouchers__registered_by=candidate.pk)
-        try:
-            pack = locking.for_update(mine).get()
-        except ExamPack.DoesNotExist:
-            if Voucher.objects.filter(pk=voucher.pk).exists():
-                raise Refused(Reason.VOUCHER_NOT_YOURS) from None
-            raise Voucher.DoesNotExist(f"No voucher {voucher.pk}.") from None
-        voucher = locking.for_update(Voucher.objects.filter(pk=voucher.pk)).get()
-        # Read once under the lock: the rules below ask the bookings several times.
-        prefetch_related_objects([voucher], Voucher.live_bookings_prefetch())
+        voucher = _lock_candidate_and_voucher(candidate, voucher.pk)
+        pack = voucher.pack
         sitting = locking.for_update(
             Sitting.objects.filter(pk=sitting.pk).select_related("centre")
         ).get()
-        voucher.pack = pack
 
+        # Read once under the locks: the rules below ask the voucher's bookings several
+        # times, and SS-4 the candidate's not yet stored as taken (one at most).
+        unmarked = _read_bookings(voucher, candidate)
         chosen = None if exam is None else Exam.objects.filter(pk=exam.pk).first()
         if exam is not None and chosen is None:
             raise Refused(Reason.EXAM_NOT_CHOSEN)
         exam = voucher.exam_to_book(chosen)
         attempt = voucher.attempt_to_book(candidate=candidate, exam=exam, sitting=sitting, now=now)
         Booking.check_no_change_accepted(sitting, at=now, accepted=no_change_accepted)
-        # SS-4, read once: the candidate's bookings not yet stored as taken (one at most).
-        unmarked = list(
-            Booking.objects.filter(candidate=candidate)
-            .unmarked()
-            .select_related("exam", "sitting__centre")
-            .order_by("pk")
-        )
         Booking.check_one_at_a_time(unmarked, at=now)
         # Before the insert: the constraint on the stored status would see a booking
         # whose sitting has started as still holding the candidate's place.
@@ -115,6 +91,57 @@ def book_sitting(
         if tied_now:
             _return_to_the_owner(vouchers, owner=candidate, booking=booking, now=now)
     return booking
+
+
+def _lock_candidate_and_voucher(candidate, voucher_id: int) -> Voucher:
+    """Lock the candidate's row, then the voucher's pack, then the voucher, in one
+    statement; return the voucher with its pack (and its candidate) read as locked.
+
+    The candidate's row serialises their bookings: SS-4 is about all of them. It
+    also serialises them with the erasure of the account (privacy), which locks it
+    first: an account erased meanwhile books nothing. Only the candidate's own
+    voucher: another person's rows are never locked, however many ids a candidate
+    posts. Refuses a closed account first, then a voucher that is not theirs
+    (Voucher.DoesNotExist when there is none).
+    """
+    mine = Voucher.objects.filter(pk=voucher_id, registered_by=candidate.pk)
+    try:
+        voucher = locking.for_update(
+            mine.select_related("registered_by", "pack"), first=("registered_by", "pack")
+        ).get()
+    except Voucher.DoesNotExist:
+        _refuse_voucher(candidate, voucher_id)
+    if not voucher.registered_by.is_active:
+        raise Refused(Reason.ACCOUNT_CLOSED)
+    return voucher
+
+
+def _refuse_voucher(candidate, voucher_id: int) -> NoReturn:
+    """Say why the candidate holds no such voucher, with nothing locked but their row:
+    a closed account, another person's voucher, or none (Voucher.DoesNotExist)."""
+    is_active = (
+        locking.for_update(get_user_model().objects.filter(pk=candidate.pk))
+        .values_list("is_active", flat=True)
+        .get()
+    )
+    if not is_active:
+        raise Refused(Reason.ACCOUNT_CLOSED) from None
+    if Voucher.objects.filter(pk=voucher_id).exists():
+        raise Refused(Reason.VOUCHER_NOT_YOURS) from None
+    raise Voucher.DoesNotExist(f"No voucher {voucher_id}.") from None
+
+
+def _read_bookings(voucher: Voucher, candidate) -> list[Booking]:
+    """Read, in one query, the voucher's bookings not cancelled, which its policy asks
+    (``Voucher.live_bookings``), and the candidate's not yet stored as taken
+    (``unmarked``), which SS-4's check and the marking step read; return those."""
+    live = Booking.objects.filter(voucher=voucher.pk).exclude(status=Booking.Status.CANCELLED)
+    unmarked = Booking.objects.filter(candidate=candidate.pk).unmarked()
+    bookings = list((live | unmarked).select_related("exam", "sitting__centre").order_by("pk"))
+    voucher.known_live_bookings = [
+        b for b in bookings if b.voucher_id == voucher.pk and b.status != Booking.Status.CANCELLED
+    ]
+    return [b for b in bookings if b.candidate_id == candidate.pk and b.is_unmarked()]
 
 
 def _return_to_the_owner(vouchers: list[Voucher], *, owner, booking: Booking, now) -> None:
@@ -179,30 +206,43 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     """
     # Only the candidate's own booking: another person's rows are never locked.
     of_booking = Booking.objects.filter(pk=booking.pk, candidate=candidate.pk)
+    if to_sitting is None:
+        # One sitting: the voucher, the sitting and the booking in one statement.
+        try:
+            booking = locking.for_update(
+                of_booking.select_related("voucher__pack", "sitting__centre", "exam"),
+                first=("voucher", "sitting"),
+            ).get()
+        except Booking.DoesNotExist:
+            _refuse_missing(booking)
+        return booking, {booking.sitting_id: booking.sitting}
     try:
         voucher = locking.for_update(
             Voucher.objects.filter(pk__in=of_booking.values("voucher_id")).select_related("pack")
         ).get()
     except Voucher.DoesNotExist:
-        if Booking.objects.filter(pk=booking.pk).exists():
-            raise Refused(Reason.VOUCHER_NOT_YOURS) from None
-        raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
-    wanted = Q(pk__in=of_booking.values("sitting_id"))
-    if to_sitting is not None:
-        wanted |= Q(pk=to_sitting.pk)
+        _refuse_missing(booking)
+    # Two sittings, locked by id: the voucher and the booking each in a statement of its own.
+    wanted = Q(pk__in=of_booking.values("sitting_id")) | Q(pk=to_sitting.pk)
     sittings = {
         s.pk: s
         for s in locking.for_update(
             Sitting.objects.filter(wanted).select_related("centre").order_by("pk")
         )
     }
-    if to_sitting is not None and to_sitting.pk not in sittings:
+    if to_sitting.pk not in sittings:
         raise Sitting.DoesNotExist(f"No sitting {to_sitting.pk}.")
     booking = locking.for_update(of_booking.select_related("exam")).get()
-    if booking.candidate_id != candidate.pk:
-        raise Refused(Reason.VOUCHER_NOT_YOURS)
     booking.sitting, booking.voucher = sittings[booking.sitting_id], voucher
     return booking, sittings
+
+
+def _refuse_missing(booking: Booking) -> NoReturn:
+    """Refuse a booking the candidate asked for and does not hold: another person's is
+    refused as not theirs, one that does not exist is Booking.DoesNotExist."""
+    if Booking.objects.filter(pk=booking.pk).exists():
+        raise Refused(Reason.VOUCHER_NOT_YOURS) from None
+    raise Booking.DoesNotExist(f"No booking {booking.pk}.") from None
 
 
 def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) -> Booking:
