@@ -134,10 +134,14 @@ def _refuse_voucher(candidate, voucher_id: int) -> NoReturn:
 def _read_bookings(voucher: Voucher, candidate) -> list[Booking]:
     """Read, in one query, the voucher's bookings not cancelled, which its policy asks
     (``Voucher.live_bookings``), and the candidate's not yet stored as taken
-    (``unmarked``), which SS-4's check and the marking step read; return those."""
+    (``unmarked``), which SS-4's check and the marking step read; return those.
+
+    With their exam and sitting, which the rules read; a sitting's centre only for
+    the refusal that names the booking still to come, so it is left to that refusal.
+    """
     live = Booking.objects.filter(voucher=voucher.pk).exclude(status=Booking.Status.CANCELLED)
     unmarked = Booking.objects.filter(candidate=candidate.pk).unmarked()
-    bookings = list((live | unmarked).select_related("exam", "sitting__centre").order_by("pk"))
+    bookings = list((live | unmarked).select_related("exam", "sitting").order_by("pk"))
     voucher.known_live_bookings = [
         b for b in bookings if b.voucher_id == voucher.pk and b.status != Booking.Status.CANCELLED
     ]
@@ -196,8 +200,26 @@ def resend_booking_details(*, candidate, booking: Booking, now: datetime | None 
         tasks.enqueue_booking_notice(booking.pk, "booked", copy=uuid.uuid4().hex)
 
 
-def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
-    """Lock the booking's voucher, its sitting (and the one it moves to), then the booking.
+def _lock_booking_to_cancel(candidate, booking: Booking) -> Booking:
+    """Lock the booking's voucher, its sitting, then the booking, in one statement.
+
+    Only the id of ``booking`` is read (Booking.DoesNotExist when there is none).
+    Returns the locked booking with its voucher, sitting and exam; refuses a booking
+    that is not the candidate's.
+    """
+    # Only the candidate's own booking: another person's rows are never locked.
+    of_booking = Booking.objects.filter(pk=booking.pk, candidate=candidate.pk)
+    try:
+        return locking.for_update(
+            of_booking.select_related("voucher", "sitting", "exam"), first=("voucher", "sitting")
+        ).get()
+    except Booking.DoesNotExist:
+        _refuse_missing(booking)
+
+
+def _lock_booking_to_move(candidate, booking: Booking, *, to_sitting: Sitting):
+    """Lock the booking's voucher, its sitting and the one it moves to (by id), then the
+    booking.
 
     Only the ids of ``booking`` and ``to_sitting`` are read: each row is read as
     it is locked (Booking.DoesNotExist or Sitting.DoesNotExist when there is none).
@@ -206,23 +228,12 @@ def _lock_booking_for_change(candidate, booking: Booking, *, to_sitting=None):
     """
     # Only the candidate's own booking: another person's rows are never locked.
     of_booking = Booking.objects.filter(pk=booking.pk, candidate=candidate.pk)
-    if to_sitting is None:
-        # One sitting: the voucher, the sitting and the booking in one statement.
-        try:
-            booking = locking.for_update(
-                of_booking.select_related("voucher__pack", "sitting__centre", "exam"),
-                first=("voucher", "sitting"),
-            ).get()
-        except Booking.DoesNotExist:
-            _refuse_missing(booking)
-        return booking, {booking.sitting_id: booking.sitting}
     try:
         voucher = locking.for_update(
             Voucher.objects.filter(pk__in=of_booking.values("voucher_id")).select_related("pack")
         ).get()
     except Voucher.DoesNotExist:
         _refuse_missing(booking)
-    # Two sittings, locked by id: the voucher and the booking each in a statement of its own.
     wanted = Q(pk__in=of_booking.values("sitting_id")) | Q(pk=to_sitting.pk)
     sittings = {
         s.pk: s
@@ -249,11 +260,11 @@ def cancel_booking(*, candidate, booking: Booking, now: datetime | None = None) 
     """Cancel the booking before the cut-off; the voucher covers again what it did (SS-10).
 
     A pack tied to the candidate stays tied. Only the id of ``booking`` is read
-    (``_lock_booking_for_change``).
+    (``_lock_booking_to_cancel``).
     """
     now = now or timezone.now()
     with locking.workflow():
-        booking, _ = _lock_booking_for_change(candidate, booking)
+        booking = _lock_booking_to_cancel(candidate, booking)
         booking.check_can_change(at=now)
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
         booking.save(update_fields=["status", "cancelled_at"])
@@ -283,11 +294,11 @@ def move_booking(
     To a sitting inside the cut-off only when ``no_change_accepted``, as booking.
 
     Returns the new booking; the old one is cancelled and points to it. Only the
-    ids of ``booking`` and ``sitting`` are read (``_lock_booking_for_change``).
+    ids of ``booking`` and ``sitting`` are read (``_lock_booking_to_move``).
     """
     now = now or timezone.now()
     with locking.workflow():
-        booking, sittings = _lock_booking_for_change(candidate, booking, to_sitting=sitting)
+        booking, sittings = _lock_booking_to_move(candidate, booking, to_sitting=sitting)
         old_sitting, new_sitting = booking.sitting, sittings[sitting.pk]
         booking.check_can_change(at=now)
         if new_sitting.pk == old_sitting.pk:
