@@ -248,6 +248,12 @@ class Voucher(models.Model):
     # then asks nothing more.
     known_live_bookings: list["Booking"] | None = None
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Read the voucher again; its bookings too, as Django reads again what it prefetched."""
+        if fields is None:
+            self.known_live_bookings = None
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
     def live_bookings(self) -> list["Booking"]:
         """Return the bookings that were not cancelled, first attempt first."""
         if self.known_live_bookings is not None:
