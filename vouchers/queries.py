@@ -105,9 +105,11 @@ def sittings_in_week(
     local date at their centre falls in the week holding ``week`` (this week if None),
     in a country, city or centre (``place``).
 
-    With no week asked for, the week of the first such sitting. Two queries at most
-    (the first sitting or the next one, and the week), whatever the week or the size
-    of the catalogue; a week's sittings are listed whole.
+    With no week asked for, the week of the first such sitting: this week's in one
+    query, as nearly always; three when this week has none (this week, the first
+    sitting, its week). A week asked for takes one query, and one more for the next
+    sitting when it has none. Whatever the week or the size of the catalogue; a
+    week's sittings are listed whole.
     """
     first_monday = monday_of(now.date())
     monday = max(monday_of(week or now.date()), first_monday)
@@ -140,20 +142,27 @@ def sittings_in_week(
         # passed over: one short page nearly always holds the first one.
         return next((s for s in later[:_PAGE] if s.local_date() >= day and payable(s)), None)
 
-    if week is None:
-        # No week asked for: the week of the first sitting, so the list is never empty
-        # while there is one to offer.
+    def week_from(monday: date) -> dict[date, list[Sitting]]:
+        after = monday + timedelta(days=7)
+        in_week = sittings.filter(
+            starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
+            starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
+        )
+        by_day: dict[date, list[Sitting]] = {}
+        for sitting in in_week:
+            if monday <= sitting.local_date() < after and payable(sitting):
+                by_day.setdefault(sitting.local_date(), []).append(sitting)
+        return by_day
+
+    by_day = week_from(monday)
+    if week is None and not by_day:
+        # No week asked for and none this week: the week of the first sitting, so the
+        # list is never empty while there is one to offer.
         first = first_from(first_monday)
-        monday = monday_of(first.local_date()) if first else first_monday
+        if first is not None:
+            monday = monday_of(first.local_date())
+            by_day = week_from(monday)
     after = monday + timedelta(days=7)
-    in_week = sittings.filter(
-        starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
-        starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
-    )
-    by_day: dict[date, list[Sitting]] = {}
-    for sitting in in_week:
-        if monday <= sitting.local_date() < after and payable(sitting):
-            by_day.setdefault(sitting.local_date(), []).append(sitting)
     next_sitting = first_from(after) if not by_day and after <= expires_on else None
     return SittingWeek(
         monday=monday,
