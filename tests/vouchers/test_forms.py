@@ -8,6 +8,7 @@ from tests.factories import TestCenterFactory
 from vouchers.forms import SittingSearchForm
 from vouchers.views import sitting_picker
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "data",
