@@ -2,12 +2,11 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from .. import page_cache
+from .. import fragments, page_cache
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import Booking, Voucher
@@ -65,8 +64,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 {"pack": pack, "cards": list(group)}
                 for pack, group in groupby(cards, key=lambda card: card["voucher"].pack)
             ]
-            context = {"packs": packs, "user": candidate}
-            return render_to_string("partials/dashboard_cards.html", context), cards
+            return fragments.cards_html(packs, candidate.time_zone), cards
 
         # Kept between changes (page_cache.py): the page candidates open most.
         html = page_cache.cards_html(candidate, render)

@@ -24,8 +24,8 @@ from django.utils.translation import ngettext
 
 from exams.places import country_name
 
+from ..fragments import centre_time, your_time
 from ..models import Booking
-from ..templatetags.sittings import centre_time, your_time
 
 
 def step_html(*, attempt, exam, where, week, links, expires_on, now, time_zone, hours) -> str:
