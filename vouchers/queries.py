@@ -36,13 +36,21 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
     the bookings not cancelled with their exam and sitting. Raises Voucher.DoesNotExist.
 
     One query for a voucher never booked (most of those being booked), two otherwise:
-    whether it has bookings is asked in the first.
+    whether it has bookings is asked in the first. The same query asks whether the
+    candidate holds any booking still stored as scheduled
+    (``candidate_may_hold_a_booking``): when not, nothing holds their one place (SS-4)
+    and the page need not look for the booking that would.
     """
     live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
     voucher = (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack")
-        .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
+        .annotate(
+            has_bookings=Exists(live.filter(voucher=OuterRef("pk"))),
+            candidate_may_hold_a_booking=Exists(
+                Booking.objects.filter(candidate=candidate).unmarked()
+            ),
+        )
         .get(pk=pk)
     )
     if voucher.has_bookings:

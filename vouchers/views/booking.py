@@ -116,7 +116,9 @@ class BookView(LoginRequiredMixin, View):
             attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
-        context |= {"attempt": attempt} | _waiting_for(request.user, now)
+        context["attempt"] = attempt
+        if voucher.candidate_may_hold_a_booking:  # else no booking holds their place
+            context |= _waiting_for(request.user, now)
         if "refusal" in context:
             return render(request, self.template_name, context)
         try:
