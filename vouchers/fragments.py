@@ -21,13 +21,33 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from core import zones
 
 from .models import Voucher
 
 BADGE = "badge {} status-badge text-wrap text-start"
+# Each status's colour and words (translated when shown: one gettext a badge).
+BADGES = {
+    Voucher.Status.FIRST_ATTEMPT_AVAILABLE: (
+        "text-bg-primary",
+        gettext_noop("First attempt available"),
+    ),
+    Voucher.Status.BOOKED: ("text-bg-info", gettext_noop("Booked")),
+    Voucher.Status.AWAITING_OUTCOME: (
+        "text-bg-secondary",
+        gettext_noop("Taken: waiting for the result"),
+    ),
+    Voucher.Status.PASSED: ("text-bg-success", gettext_noop("Passed")),
+    Voucher.Status.USED: ("text-bg-dark", gettext_noop("Used")),
+    Voucher.Status.EXPIRED: ("text-bg-light border", gettext_noop("Expired")),
+    Voucher.Status.IN_USE_ELSEWHERE: (
+        "text-bg-secondary",
+        gettext_noop("In use by another person"),
+    ),
+    Voucher.Status.VOIDED: ("text-bg-danger", gettext_noop("Cancelled by the issuer")),
+}
 
 
 # --- times (SS-9) ------------------------------------------------------------------------
@@ -80,25 +100,15 @@ def your_time(sitting, time_zone) -> str:
 def status_badge(card) -> SafeString:
     """The voucher's status as a coloured badge (``card``: voucher_cards' dict)."""
     status = card["status"]
-    S = Voucher.Status
-    if status == S.RETAKE_AVAILABLE:
+    if status == Voucher.Status.RETAKE_AVAILABLE:
         day = date_format(card["voucher"].pack.expires_on, "DAY_MONTH_FORMAT")
         words = _("Free retake available — book by %(day)s") % {"day": day}
         return mark_safe(f'<span class="{BADGE.format("text-bg-warning")}">{words}</span>')
-    found = {
-        S.FIRST_ATTEMPT_AVAILABLE: ("text-bg-primary", _("First attempt available")),
-        S.BOOKED: ("text-bg-info", _("Booked")),
-        S.AWAITING_OUTCOME: ("text-bg-secondary", _("Taken: waiting for the result")),
-        S.PASSED: ("text-bg-success", _("Passed")),
-        S.USED: ("text-bg-dark", _("Used")),
-        S.EXPIRED: ("text-bg-light border", _("Expired")),
-        S.IN_USE_ELSEWHERE: ("text-bg-secondary", _("In use by another person")),
-        S.VOIDED: ("text-bg-danger", _("Cancelled by the issuer")),
-    }.get(status)
+    found = BADGES.get(status)
     if found is None:
         return mark_safe("")
     colour, words = found
-    return mark_safe(f'<span class="{BADGE.format(colour)}">{escape(words)}</span>')
+    return mark_safe(f'<span class="{BADGE.format(colour)}">{escape(_(words))}</span>')
 
 
 def covers_sentence(card) -> SafeString:
