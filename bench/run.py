@@ -517,7 +517,7 @@ def back_office_page(name, path, cookies, must_contain=None):
 # --- timings -------------------------------------------------------------------------
 
 
-def time_issue_pack() -> tuple[dict, str]:
+def time_issue_pack() -> dict:
     from vouchers import services
     from vouchers.models import Customer
 
@@ -525,7 +525,7 @@ def time_issue_pack() -> tuple[dict, str]:
     # so the benchmark's own 10,000-voucher packs do not top the list it measures.
     customer = Customer.objects.select_related("account_manager").order_by("pk").last()
     began = time.perf_counter()
-    issued = services.issue_pack(
+    services.issue_pack(
         customer=customer,
         exam_count=10_000,
         expires_on=(datetime.now(UTC) + timedelta(days=365)).date(),
@@ -534,9 +534,7 @@ def time_issue_pack() -> tuple[dict, str]:
         issued_by=customer.account_manager,
     )
     seconds = time.perf_counter() - began
-    return {"name": "issue one pack of 10,000 vouchers", "seconds": round(seconds, 2)}, (
-        issued.numbers[0]
-    )
+    return {"name": "issue one pack of 10,000 vouchers", "seconds": round(seconds, 2)}
 
 
 def time_queued_tasks(env) -> dict:
@@ -595,7 +593,7 @@ def run(args, env):
     from bench.loadset import BENCH_PASSWORD, STAFF_DOMAIN, join_staff_groups
     from bench.loadset_checks import consistency_problems
     from bench.pages import cast as pick_cast
-    from vouchers import numbers
+    from vouchers.models import Voucher
 
     join_staff_groups()
     cast = pick_cast(bookers=args.candidates, at_once=args.connections)
@@ -607,11 +605,9 @@ def run(args, env):
     timings = []
     if not args.skip_timings:
         say("Timing issue_pack(exam_count=10000) …")
-        issued, number = time_issue_pack()
+        issued = time_issue_pack()
         timings.append(issued)
         say(f"  {issued['seconds']} s")
-    else:
-        number = None
 
     pages = []
     skipped = []
@@ -653,14 +649,18 @@ def run(args, env):
             ("booking POST", booking_load(cast, visitors, workdir, connections=n), ""),
             ("mixed", booking_load(cast, visitors, workdir, connections=n, mixed=True), ""),
         ]
+        # Support's everyday search: a caller gives the last four characters of their
+        # number and their e-mail address (a whole number is never put in an address:
+        # it is posted to the find page, which is rate-limited).
+        sought = Voucher.objects.get(pk=cast.bookers[0].voucher)
         support_path = (
             reverse("admin:vouchers_voucher_changelist")
             + "?"
-            + urllib.parse.urlencode({"q": numbers.display(number) if number else ""})
+            + urllib.parse.urlencode({"q": f"{sought.number_last4} {cast.bookers[0].email}"})
         )
         manager_path = reverse("admin:vouchers_exampack_changelist")
         for name, email, path, needle in (
-            ("support search", f"support@{STAFF_DOMAIN}", support_path, number and number[-4:]),
+            ("support search", f"support@{STAFF_DOMAIN}", support_path, sought.masked_number),
             ("pack changelist", f"manager1@{STAFF_DOMAIN}", manager_path, None),
         ):
             try:
@@ -668,9 +668,6 @@ def run(args, env):
                 why = back_office_page(name, path, staff, needle)
             except SystemExit as error:
                 why, staff = str(error), None
-            if number is None and name == "support search":
-                skipped.append({"name": name, "skipped": "needs a new number: drop --skip-timings"})
-                continue
             if why:
                 skipped.append({"name": name, "skipped": f"needs the back office ({why})"})
                 say(f"  {name}: skipped: needs the back office ({why})")
