@@ -13,6 +13,7 @@ same "covers" sentence and the same sitting time through template tags
 Nothing here may depend on the request: the cards are kept for every later visit.
 """
 
+import functools
 import zoneinfo
 from html import escape
 
@@ -20,8 +21,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
 
 from core import zones
 
@@ -51,6 +52,20 @@ BADGES = {
 
 
 # --- times (SS-9) ------------------------------------------------------------------------
+
+
+def format_day(value, fmt="DAY_FORMAT") -> str:
+    """A date in the active language's ``fmt``: each date formatted once a process.
+
+    A dashboard names its packs' expiry dates several times a card; Django's
+    ``date_format`` reads the format character by character every time.
+    """
+    return _day(value, fmt, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _day(value, fmt, language) -> str:
+    return date_format(value, fmt)  # ``language`` is the active one: it is in the key
 
 
 def centre_time(sitting, fmt="SITTING_FORMAT") -> str:
@@ -101,7 +116,7 @@ def status_badge(card) -> SafeString:
     """The voucher's status as a coloured badge (``card``: voucher_cards' dict)."""
     status = card["status"]
     if status == Voucher.Status.RETAKE_AVAILABLE:
-        day = date_format(card["voucher"].pack.expires_on, "DAY_MONTH_FORMAT")
+        day = format_day(card["voucher"].pack.expires_on, "DAY_MONTH_FORMAT")
         words = _("Free retake available — book by %(day)s") % {"day": day}
         return mark_safe(f'<span class="{BADGE.format("text-bg-warning")}">{words}</span>')
     found = BADGES.get(status)
@@ -114,7 +129,7 @@ def status_badge(card) -> SafeString:
 def covers_sentence(card) -> SafeString:
     """What the voucher still pays for, in words (Voucher.still_covers), or ""."""
     covers = card["covers"]
-    day = date_format(card["voucher"].pack.expires_on, "DAY_FORMAT")
+    day = format_day(card["voucher"].pack.expires_on)
     if covers == "first_and_retake":
         words = _("Covers a first attempt and one free retake, by %(day)s.") % {"day": day}
     elif covers == "first":
@@ -179,7 +194,7 @@ def _pack(pack, cards, time_zone) -> str:
     exams = ngettext("%(exams)s exam", "%(exams)s exams", pack.exam_count) % {
         "exams": pack.exam_count
     }
-    expires = _("expires %(day)s") % {"day": date_format(pack.expires_on, "DAY_FORMAT")}
+    expires = _("expires %(day)s") % {"day": format_day(pack.expires_on)}
     return (
         f'<section class="mb-4" aria-labelledby="pack-{pack.pk}">'
         f'<h2 class="h5" id="pack-{pack.pk}">{heading} '
@@ -204,7 +219,7 @@ def _card(card, time_zone) -> str:
     covers = ""
     if card["covers"]:
         covers = f'<p class="small mb-1 voucher-covers">{covers_sentence(card)}</p>'
-    expires = _("Expires %(day)s") % {"day": date_format(voucher.pack.expires_on, "DAY_FORMAT")}
+    expires = _("Expires %(day)s") % {"day": format_day(voucher.pack.expires_on)}
     days = card["days_left"]
     if days >= 0:
         expires += " · " + ngettext("%(days)s day left", "%(days)s days left", days) % {
@@ -242,7 +257,7 @@ def _next_step(card) -> str:
             "one exam is booked at a time."
         ) % {
             "waiting_url": reverse("portal:booking", args=[waiting.pk]),
-            "day": date_format(waiting.sitting.local_date(), "DAY_FORMAT"),
+            "day": format_day(waiting.sitting.local_date()),
         }
         return f'<p class="small mb-0">{words}</p>'
     if status == S.FIRST_ATTEMPT_AVAILABLE:

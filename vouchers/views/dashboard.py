@@ -10,7 +10,7 @@ from .. import fragments, page_cache
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import Booking, Voucher
-from ..queries import candidate_vouchers, pending_booking
+from ..queries import candidate_vouchers, dashboard_vouchers, pending_booking
 
 BOOKABLE = {Voucher.Status.FIRST_ATTEMPT_AVAILABLE, Voucher.Status.RETAKE_AVAILABLE}
 
@@ -59,7 +59,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         candidate = self.request.user
 
         def render(now):
-            cards = voucher_cards(candidate_vouchers(candidate), now)
+            cards = voucher_cards(dashboard_vouchers(candidate), now)
             packs = [
                 {"pack": pack, "cards": list(group)}
                 for pack, group in groupby(cards, key=lambda card: card["voucher"].pack)
