@@ -8,7 +8,6 @@ bookings still to come. The workflows that change the catalogue are in
 ``exams/services.py``.
 """
 
-import zoneinfo
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import zones
 from core.validators import validate_time_zone
 
 from . import holds
@@ -108,7 +108,7 @@ class TestCenter(models.Model):
 
     @property
     def zone(self):
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return zones.zone(self.time_zone)
 
     def check_can_change(self, *, time_zone: str, at: datetime) -> None:
         """Raise Refused unless the centre may take this time zone at the given moment (SS-13).

@@ -31,18 +31,46 @@ def candidate_vouchers(candidate):
     )
 
 
+def dashboard_vouchers(candidate) -> list[Voucher]:
+    """The candidate's vouchers as ``candidate_vouchers`` reads them, as a list: in one
+    query when none of them has a booking that was not cancelled (a candidate whose
+    vouchers are all still to use), two otherwise. Whether each has one is asked in
+    the first; the bookings are read only for those that do."""
+    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
+    vouchers = list(
+        Voucher.objects.filter(registered_by=candidate)
+        .select_related("pack__customer")
+        .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
+        .order_by("pack__expires_on", "pack_id", "pk")
+    )
+    booked = [voucher for voucher in vouchers if voucher.has_bookings]
+    for voucher in vouchers:
+        voucher.known_to_have_no_live_bookings = not voucher.has_bookings
+    if booked:
+        prefetch_related_objects(booked, Voucher.live_bookings_prefetch())
+    return vouchers
+
+
 def voucher_to_book(candidate, pk: int) -> Voucher:
     """The candidate's voucher with what the booking rules read, and no more: the pack, and
     the bookings not cancelled with their exam and sitting. Raises Voucher.DoesNotExist.
 
     One query for a voucher never booked (most of those being booked), two otherwise:
-    whether it has bookings is asked in the first.
+    whether it has bookings is asked in the first. The same query asks whether the
+    candidate holds any booking still stored as scheduled
+    (``candidate_may_hold_a_booking``): when not, nothing holds their one place (SS-4)
+    and the page need not look for the booking that would.
     """
     live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
     voucher = (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack")
-        .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
+        .annotate(
+            has_bookings=Exists(live.filter(voucher=OuterRef("pk"))),
+            candidate_may_hold_a_booking=Exists(
+                Booking.objects.filter(candidate=candidate).unmarked()
+            ),
+        )
         .get(pk=pk)
     )
     if voucher.has_bookings:
@@ -105,9 +133,11 @@ def sittings_in_week(
     local date at their centre falls in the week holding ``week`` (this week if None),
     in a country, city or centre (``place``).
 
-    With no week asked for, the week of the first such sitting. Two queries at most
-    (the first sitting or the next one, and the week), whatever the week or the size
-    of the catalogue; a week's sittings are listed whole.
+    With no week asked for, the week of the first such sitting: this week's in one
+    query, as nearly always; three when this week has none (this week, the first
+    sitting, its week). A week asked for takes one query, and one more for the next
+    sitting when it has none. Whatever the week or the size of the catalogue; a
+    week's sittings are listed whole.
     """
     first_monday = monday_of(now.date())
     monday = max(monday_of(week or now.date()), first_monday)
@@ -140,20 +170,27 @@ def sittings_in_week(
         # passed over: one short page nearly always holds the first one.
         return next((s for s in later[:_PAGE] if s.local_date() >= day and payable(s)), None)
 
-    if week is None:
-        # No week asked for: the week of the first sitting, so the list is never empty
-        # while there is one to offer.
+    def week_from(monday: date) -> dict[date, list[Sitting]]:
+        after = monday + timedelta(days=7)
+        in_week = sittings.filter(
+            starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
+            starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
+        )
+        by_day: dict[date, list[Sitting]] = {}
+        for sitting in in_week:
+            if monday <= sitting.local_date() < after and payable(sitting):
+                by_day.setdefault(sitting.local_date(), []).append(sitting)
+        return by_day
+
+    by_day = week_from(monday)
+    if week is None and not by_day:
+        # No week asked for and none this week: the week of the first sitting, so the
+        # list is never empty while there is one to offer.
         first = first_from(first_monday)
-        monday = monday_of(first.local_date()) if first else first_monday
+        if first is not None:
+            monday = monday_of(first.local_date())
+            by_day = week_from(monday)
     after = monday + timedelta(days=7)
-    in_week = sittings.filter(
-        starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
-        starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
-    )
-    by_day: dict[date, list[Sitting]] = {}
-    for sitting in in_week:
-        if monday <= sitting.local_date() < after and payable(sitting):
-            by_day.setdefault(sitting.local_date(), []).append(sitting)
     next_sitting = first_from(after) if not by_day and after <= expires_on else None
     return SittingWeek(
         monday=monday,

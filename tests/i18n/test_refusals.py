@@ -22,7 +22,7 @@ from tests.factories import (
 from tests.portal.pages import field_error, text
 from vouchers import numbers
 from vouchers.errors import Reason, Refused
-from vouchers.templatetags.sittings import centre_time, your_time
+from vouchers.fragments import centre_time, your_time
 
 EXPIRED = {
     "en": "This voucher expired on 14 March 2027.",

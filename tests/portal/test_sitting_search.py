@@ -35,6 +35,19 @@ def test_later_week_reaches_a_sitting_months_away_up_to_the_vouchers_expiry(
     assert after_expiry.pk not in offered
 
 
+def test_with_nothing_this_week_the_search_opens_on_the_week_of_the_first_sitting(
+    signed_in, voucher, exam, berlin, now
+):
+    first = SittingFactory(centre=berlin, starts_at=now + timedelta(days=40))
+    SittingFactory(centre=berlin, starts_at=now + timedelta(days=80))
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk))
+
+    assert offered_sittings(response) == {first.pk}
+    monday = monday_of(first.local_date())
+    assert f"1 sitting from {monday:%-d %B} to" in text(response)
+
+
 def test_a_date_jumps_to_its_week_and_earlier_week_goes_back(signed_in, voucher, exam, berlin, now):
     target = SittingFactory(centre=berlin, starts_at=now + timedelta(days=90))
     day = target.local_date()

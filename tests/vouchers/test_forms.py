@@ -1,21 +1,45 @@
-"""The booking flow's forms: the sitting search's places and its quick <select>."""
+"""The booking flow's forms: the sitting search's places and the controls the page writes."""
 
 import pytest
-from django import forms
+from django.template import Context, Template
 from django.test.html import parse_html
 
 from tests.factories import TestCenterFactory
-from vouchers.forms import PlainSelect, SittingSearchForm
+from vouchers.forms import SittingSearchForm
+from vouchers.views import sitting_picker
 
-CHOICES = [("", "Any country"), ("Côte d'Ivoire", "Côte d'Ivoire"), ("Japan", "Japan")]
 
-
-@pytest.mark.parametrize("value", ["", "Japan", "Côte d'Ivoire", None])
-def test_the_plain_select_renders_what_djangos_select_renders(value):
-    attrs = {"id": "id_country", "class": "form-select", "required": True, "disabled": False}
-    plain = PlainSelect(choices=CHOICES).render("country", value, attrs=attrs)
-    django = forms.Select(choices=CHOICES).render("country", value, attrs=attrs)
-    assert parse_html(plain) == parse_html(django)
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"country": "JP"},
+        {"country": "JP", "city": "Osaka", "week": "2027-03-01"},
+        {"country": "ZZ", "city": "<b>", "centre": "nope", "week": "soon"},
+        {"country": "CI", "city": "Yamoussoukro"},
+    ],
+)
+def test_the_pickers_controls_are_what_crispy_renders_for_the_same_form(data):
+    """The sitting search writes its controls in Python (sitting_picker.py) for speed:
+    the same labels, selected options, values and error messages as crispy's fields."""
+    TestCenterFactory(country="JP", city="Tokyo")
+    TestCenterFactory(country="JP", city="Osaka", name="Osaka <Kita>")
+    TestCenterFactory(country="CI", city="Yamoussoukro", name="Centre d'examen")
+    form = SittingSearchForm(data)
+    crispy = Template(
+        "{% load crispy_forms_tags %}{% for field in form %}{{ field|as_crispy_field }}{% endfor %}"
+    ).render(Context({"form": form}))
+    ours = "".join(
+        sitting_picker._field(form[name], control)
+        for name, control in (
+            ("country", sitting_picker._select),
+            ("city", sitting_picker._select),
+            ("centre", sitting_picker._select),
+            ("week", sitting_picker._date_input),
+        )
+    )
+    assert parse_html(ours) == parse_html(crispy)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from ..queries import (
     sittings_in_week,
     voucher_to_book,
 )
+from . import sitting_picker
 
 
 def _candidate_booking(request, pk):
@@ -116,7 +116,9 @@ class BookView(LoginRequiredMixin, View):
             attempt = voucher.bookable_attempt(candidate=request.user, now=now)
         except Refused as refusal:
             return render(request, self.template_name, context | {"refusal": refusal.message})
-        context |= {"attempt": attempt} | _waiting_for(request.user, now)
+        context["attempt"] = attempt
+        if voucher.candidate_may_hold_a_booking:  # else no booking holds their place
+            context |= _waiting_for(request.user, now)
         if "refusal" in context:
             return render(request, self.template_name, context)
         try:
@@ -154,18 +156,18 @@ class BookView(LoginRequiredMixin, View):
     def _sitting_step(request, voucher, attempt, exam, search, now):
         """Step 2, and whether to keep it."""
         where, week, links = _sitting_search(voucher, search, now, keep={"exam": exam.pk})
-        step = {
-            "attempt": attempt,
-            "where": where,
-            "week": week,
-            "links": links,
-            "exam": exam,
-            "expires_on": voucher.pack.expires_on,
-            "now": now,
-            "change_cutoff_hours": change_cutoff_hours(),
-            "user": request.user,
-        }
-        return render_to_string("partials/sitting_step.html", step), where.is_valid()
+        step = sitting_picker.step_html(
+            attempt=attempt,
+            exam=exam,
+            where=where,
+            week=week,
+            links=links,
+            expires_on=voucher.pack.expires_on,
+            now=now,
+            time_zone=request.user.time_zone,
+            hours=change_cutoff_hours(),
+        )
+        return step, where.is_valid()
 
 
 class ReviewBookingView(LoginRequiredMixin, View):
@@ -309,8 +311,18 @@ class MoveBookingView(LoginRequiredMixin, View):
         where, week, links = _sitting_search(
             booking.voucher, _search_data(request, start=start), now, keep={}, exclude=sitting
         )
-        context |= {"where": where, "week": week, "links": links, "now": now}
-        return render(request, self.template_name, context)
+        picker = sitting_picker.picker_html(
+            mode="move",
+            exam=None,
+            where=where,
+            week=week,
+            links=links,
+            expires_on=booking.voucher.pack.expires_on,
+            now=now,
+            time_zone=request.user.time_zone,
+            hours=change_cutoff_hours(),
+        )
+        return render(request, self.template_name, context | {"picker": picker})
 
 
 class ReviewMoveView(LoginRequiredMixin, View):

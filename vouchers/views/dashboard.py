@@ -2,16 +2,15 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from .. import page_cache
+from .. import fragments, page_cache
 from ..clock import anywhere_on_earth_date
 from ..errors import Refused
 from ..models import Booking, Voucher
-from ..queries import candidate_vouchers, pending_booking
+from ..queries import candidate_vouchers, dashboard_vouchers, pending_booking
 
 BOOKABLE = {Voucher.Status.FIRST_ATTEMPT_AVAILABLE, Voucher.Status.RETAKE_AVAILABLE}
 
@@ -60,13 +59,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         candidate = self.request.user
 
         def render(now):
-            cards = voucher_cards(candidate_vouchers(candidate), now)
+            cards = voucher_cards(dashboard_vouchers(candidate), now)
             packs = [
                 {"pack": pack, "cards": list(group)}
                 for pack, group in groupby(cards, key=lambda card: card["voucher"].pack)
             ]
-            context = {"packs": packs, "user": candidate}
-            return render_to_string("partials/dashboard_cards.html", context), cards
+            return fragments.cards_html(packs, candidate.time_zone), cards
 
         # Kept between changes (page_cache.py): the page candidates open most.
         html = page_cache.cards_html(candidate, render)

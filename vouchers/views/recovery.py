@@ -94,7 +94,7 @@ class RecoverNumberView(LoginRequiredMixin, View):
 
 
 class SendRecoveryLinkView(LoginRequiredMixin, View):
-    """"Lost your number?" on the voucher's page: a fresh recovery link to the account's
+    """ "Lost your number?" on the voucher's page: a fresh recovery link to the account's
     address, limited per client address and per inbox like every page that sends mail."""
 
     def post(self, request, pk):
