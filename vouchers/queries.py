@@ -45,7 +45,8 @@ def dashboard_vouchers(candidate) -> list[Voucher]:
     )
     booked = [voucher for voucher in vouchers if voucher.has_bookings]
     for voucher in vouchers:
-        voucher.known_to_have_no_live_bookings = not voucher.has_bookings
+        if not voucher.has_bookings:
+            voucher.known_live_bookings = []
     if booked:
         prefetch_related_objects(booked, Voucher.live_bookings_prefetch())
     return vouchers
