@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import CustomerFactory, ExamFactory, ExamPackFactory, UserFactory, in_days
 from tests.vouchers.helpers import FAILED, PASSED, book, sit
-from vouchers.models import Booking, Voucher, VoucherEvent
+from vouchers.models import Booking, ExamPack, Voucher, VoucherEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,15 @@ def test_the_pack_list_has_a_fixed_query_budget(
         pack_in_use(customer)
     with django_assert_max_num_queries(12):
         manager_client.get(reverse(CHANGELIST))
+
+
+def test_each_row_of_the_pack_list_has_the_selection_box_django_draws(manager_client, customer):
+    """The box is written directly (backoffice/actions.py), the same as the widget's."""
+    pack = ExamPackFactory(customer=customer)
+
+    page = manager_client.get(reverse(CHANGELIST)).content.decode()
+
+    assert ModelAdmin(ExamPack, admin.site).action_checkbox(pack) in page
 
 
 def test_the_voucher_list_costs_the_same_queries_for_many_vouchers(manager_client, customer):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
-from backoffice.actions import ActionButtonsAdmin
+from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
@@ -165,6 +165,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 @admin.register(ExamPack)
 class ExamPackAdmin(
     ActionButtonsAdmin,
+    ListCheckboxesAdmin,
     SafeAutocompleteMixin,
     handover.HandOverViews,
     AutocompleteFiltersAdmin,
