@@ -90,7 +90,7 @@ def test_the_pack_list_has_a_fixed_query_budget(
 ):
     for _ in range(10):
         pack_in_use(customer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         manager_client.get(reverse(CHANGELIST))
 
 
