@@ -8,8 +8,9 @@ from django.contrib.admin import ModelAdmin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from backoffice.actions import ListCheckboxesAdmin
 from tests.factories import CustomerFactory, ExamFactory, ExamPackFactory, UserFactory, in_days
 from tests.vouchers.helpers import FAILED, PASSED, book, sit
 from vouchers.models import Booking, ExamPack, Voucher, VoucherEvent
@@ -101,6 +102,18 @@ def test_each_row_of_the_pack_list_has_the_selection_box_django_draws(manager_cl
     page = manager_client.get(reverse(CHANGELIST)).content.decode()
 
     assert ModelAdmin(ExamPack, admin.site).action_checkbox(pack) in page
+
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_the_selection_box_is_labelled_in_djangos_words_in_every_language(customer, language):
+    pack = ExamPackFactory(customer=customer)
+
+    with translation.override(language):
+        drawn = ListCheckboxesAdmin().action_checkbox(pack)
+        djangos = ModelAdmin(ExamPack, admin.site).action_checkbox(pack)
+
+    assert drawn == djangos
+    assert "Select this object" not in drawn
 
 
 def test_the_voucher_list_costs_the_same_queries_for_many_vouchers(manager_client, customer):
