@@ -118,9 +118,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A booking waits at most this long for a row lock, then the person is told
-    # to try again (DatabaseTroubleMiddleware) rather than left hanging.
+    # to try again (DatabaseTroubleMiddleware) rather than left hanging. No JIT
+    # compilation: it pays off on long analytical queries, and the portal's take
+    # milliseconds, yet a page of the pack list, whose usage counts PostgreSQL
+    # expects to be costly, was compiled for longer than it ran (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
+        f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)} -c jit=off"
     )
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         # Parameters bound on the server, and a statement prepared the fifth time a

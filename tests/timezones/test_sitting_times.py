@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 def when(sitting, time_zone) -> str:
-    """The sitting as the shared partial shows it to a candidate in the given zone."""
-    html = Template('{% include "partials/sitting_when.html" %}').render(
+    """The sitting as the shared tag shows it to a candidate in the given zone."""
+    html = Template("{% load sittings %}{% sitting_when sitting %}").render(
         Context({"sitting": sitting, "user": SimpleNamespace(time_zone=time_zone)})
     )
     return " ".join(unescape(strip_tags(html)).split())

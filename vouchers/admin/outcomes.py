@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
-from backoffice.actions import ActionButtonsAdmin
+from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.paging import BoundedCountAdmin
 
@@ -120,7 +120,9 @@ def describe_booking(booking) -> str:
 
 
 @admin.register(Booking)
-class BookingAdmin(ActionButtonsAdmin, ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin):
+class BookingAdmin(
+    ActionButtonsAdmin, ListCheckboxesAdmin, ReadOnlyMixin, BoundedCountAdmin, CustomerScopedAdmin
+):
     account_manager_path = "voucher__pack__customer__account_manager"
     fields = [
         "reference",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
-from backoffice.actions import ActionButtonsAdmin
+from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
@@ -165,6 +165,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 @admin.register(ExamPack)
 class ExamPackAdmin(
     ActionButtonsAdmin,
+    ListCheckboxesAdmin,
     SafeAutocompleteMixin,
     handover.HandOverViews,
     AutocompleteFiltersAdmin,
@@ -217,10 +218,10 @@ class ExamPackAdmin(
     list_per_page = 50
 
     def get_queryset(self, request):
-        # The customer is in every pack's name, which the autocomplete shows; the list
-        # and the change page show the candidate too. (Selected here, list_select_related
-        # would be ignored.)
-        packs = super().get_queryset(request).select_related("customer", "candidate")
+        # The customer is in every pack's name, which the list and the autocomplete
+        # show. (Selected here, list_select_related would be ignored.) The candidate a
+        # pack is tied to is on its page only: read there, not for every row of the list.
+        packs = super().get_queryset(request).select_related("customer")
         return with_pack_usage(packs)
 
     def get_fieldsets(self, request, obj=None):

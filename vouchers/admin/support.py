@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from backoffice import roles
-from backoffice.actions import ActionButtonsAdmin
+from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
@@ -181,6 +181,7 @@ class FindByNumberForm(forms.Form):
 @admin.register(Voucher)
 class VoucherAdmin(
     ActionButtonsAdmin,
+    ListCheckboxesAdmin,
     ReadOnlyMixin,
     AutocompleteFiltersAdmin,
     BoundedCountAdmin,
