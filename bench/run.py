@@ -51,6 +51,11 @@ SETTINGS_ENV = {
     "TASKS_BACKEND": "db",
     # The portal with the benchmark's app and its floor page (bench/settings.py).
     "DJANGO_SETTINGS_MODULE": "bench.settings",
+    # No worker recycled mid-run: gunicorn.conf.py restarts a worker after about 20,000
+    # requests, which eight connections reach in minutes here (hours in production),
+    # and the fresh worker's first requests (its connection, its templates) stalled
+    # whichever row was running for up to 2 s, in its p99 (the run of 2026-12-06).
+    "GUNICORN_MAX_REQUESTS": "0",
 }
 # The targets (bench/README.md), each judged on the run's own figures, 8 connections:
 # (ratio to the floor measured beside it at least, p99 below ms, p50 below ms).
