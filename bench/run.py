@@ -370,7 +370,11 @@ def spread_get_load(
     from bench.spread import write_visits
 
     visits = workdir / f"{page}.tsv"
-    threads = 2
+    # A cold round on one wrk thread: with two, the thread through its share first
+    # stopped with connections open and held gunicorn's sync workers until the other
+    # was through too, which showed as ~2 s requests in the cold rows' p99 (2026-12-06:
+    # dashboard cold p99 1,926 ms with two threads, 187 ms with one).
+    threads = 1 if cold else 2
     count = write_visits(visits, ([v.cookie, getattr(v, page)] for v in visitors), threads)
 
     def load(args, seconds, *, once=cold):
