@@ -18,7 +18,6 @@ carriage return) and folds long lines; only the VTIMEZONE's observances are
 worked out here, from ``zoneinfo``, and handed to it as a component.
 """
 
-import zoneinfo
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -27,6 +26,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from icalendar import Calendar, Event, Timezone
+
+from core import zones
 
 EXAM_LENGTH = timedelta(hours=3)
 
@@ -108,7 +109,7 @@ def _changes_between_years(time_zone: str, first_year: int, last_year: int) -> t
     same years reads the same few changes (the benchmark found the scan was a
     third of a booking's time).
     """
-    zone = zoneinfo.ZoneInfo(time_zone)
+    zone = zones.zone(time_zone)
     window = (
         datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC),
         datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC),
@@ -125,7 +126,7 @@ def vtimezone(time_zone: str, start: datetime, end: datetime) -> list[str]:
     offsets at both ends of the event, and the nearest daylight-saving changes
     of that year, come from the zone itself.
     """
-    zone = zoneinfo.ZoneInfo(time_zone)
+    zone = zones.zone(time_zone)
     first_year, last_year = start.astimezone(zone).year, end.astimezone(zone).year
     changes = _changes_between_years(time_zone, first_year - 1, last_year)
     before = [change for change in changes if change <= start]

@@ -21,14 +21,35 @@ _PAGE = 40
 _MAX_UTC_OFFSET = timedelta(hours=14)
 
 
-def candidate_vouchers(candidate):
-    """The candidate's vouchers with everything the dashboard shows, in two queries."""
+def _registered_by(candidate):
+    """The candidate's vouchers with their pack and its customer, as the dashboard orders them."""
     return (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack__customer")
-        .prefetch_related(Voucher.live_bookings_prefetch())
         .order_by("pack__expires_on", "pack_id", "pk")
     )
+
+
+def candidate_vouchers(candidate):
+    """The candidate's vouchers with everything the dashboard shows, in two queries."""
+    return _registered_by(candidate).prefetch_related(Voucher.live_bookings_prefetch())
+
+
+def _has_live_bookings() -> Exists:
+    """Whether the voucher of the outer query has a booking that was not cancelled."""
+    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
+    return Exists(live.filter(voucher=OuterRef("pk")))
+
+
+def _read_live_bookings(vouchers: list[Voucher], prefetch) -> None:
+    """Read with ``prefetch`` the bookings of the ``vouchers`` (annotated ``has_bookings``)
+    that have any, in one query; the others are known to have none and ask nothing."""
+    for voucher in vouchers:
+        if not voucher.has_bookings:
+            voucher.known_live_bookings = []
+    booked = [voucher for voucher in vouchers if voucher.has_bookings]
+    if booked:
+        prefetch_related_objects(booked, prefetch)
 
 
 def dashboard_vouchers(candidate) -> list[Voucher]:
@@ -36,19 +57,8 @@ def dashboard_vouchers(candidate) -> list[Voucher]:
     query when none of them has a booking that was not cancelled (a candidate whose
     vouchers are all still to use), two otherwise. Whether each has one is asked in
     the first; the bookings are read only for those that do."""
-    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
-    vouchers = list(
-        Voucher.objects.filter(registered_by=candidate)
-        .select_related("pack__customer")
-        .annotate(has_bookings=Exists(live.filter(voucher=OuterRef("pk"))))
-        .order_by("pack__expires_on", "pack_id", "pk")
-    )
-    booked = [voucher for voucher in vouchers if voucher.has_bookings]
-    for voucher in vouchers:
-        if not voucher.has_bookings:
-            voucher.known_live_bookings = []
-    if booked:
-        prefetch_related_objects(booked, Voucher.live_bookings_prefetch())
+    vouchers = list(_registered_by(candidate).annotate(has_bookings=_has_live_bookings()))
+    _read_live_bookings(vouchers, Voucher.live_bookings_prefetch())
     return vouchers
 
 
@@ -62,23 +72,20 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
     (``candidate_may_hold_a_booking``): when not, nothing holds their one place (SS-4)
     and the page need not look for the booking that would.
     """
-    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
     voucher = (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack")
         .annotate(
-            has_bookings=Exists(live.filter(voucher=OuterRef("pk"))),
+            has_bookings=_has_live_bookings(),
             candidate_may_hold_a_booking=Exists(
                 Booking.objects.filter(candidate=candidate).unmarked()
             ),
         )
         .get(pk=pk)
     )
-    if voucher.has_bookings:
-        bookings = live.select_related("exam", "sitting")
-        prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
-    else:
-        voucher.known_live_bookings = []
+    bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED)
+    prefetch = Prefetch("bookings", queryset=bookings.select_related("exam", "sitting"))
+    _read_live_bookings([voucher], prefetch)
     return voucher
 
 

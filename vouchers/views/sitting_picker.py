@@ -16,7 +16,6 @@ booking keeps the step in the cache for every voucher expiring the same day
 
 from html import escape
 
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -24,12 +23,13 @@ from django.utils.translation import ngettext
 
 from exams.places import country_name
 
-from ..fragments import centre_time, your_time
+from ..fragments import centre_time, format_day, your_time
 from ..models import Booking
 
 
-def step_html(*, attempt, exam, where, week, links, expires_on, now, time_zone, hours) -> str:
-    """Step 2 of booking: the exam chosen, then where and when (partials' markup)."""
+def step_html(*, attempt, exam, **picker) -> str:
+    """Step 2 of booking: the exam chosen, then where and when (``picker_html``'s
+    arguments but its mode)."""
     if attempt == "retake":
         heading, another = escape(_("Exam")), ""
     else:
@@ -41,17 +41,7 @@ def step_html(*, attempt, exam, where, week, links, expires_on, now, time_zone, 
         f'<h2 class="h5 mt-4">{heading}</h2>\n'
         f"<p><strong>{escape(exam.number)}</strong> {escape(exam.title)}{another}</p>\n"
         f'<h2 class="h5 mt-4">{where_and_when}</h2>\n'
-        + picker_html(
-            mode="book",
-            exam=exam,
-            where=where,
-            week=week,
-            links=links,
-            expires_on=expires_on,
-            now=now,
-            time_zone=time_zone,
-            hours=hours,
-        )
+        + picker_html(mode="book", exam=exam, **picker)
     )
 
 
@@ -76,7 +66,7 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
     hint = _(
         "Times are the test centre's local time, with its time zone. Only sittings with a "
         "free seat on or before your voucher's expiry date (%(expires_on)s) are shown."
-    ) % {"expires_on": date_format(expires_on, "DAY_FORMAT")}
+    ) % {"expires_on": format_day(expires_on)}
     form_label = escape(_("Where to sit the exam"))
     show = escape(_("Show sittings"))
     parts = [
@@ -91,7 +81,7 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
         exam_query = f"?exam={exam.pk}" if mode == "book" else ""
         rows = _Rows(now=now, time_zone=time_zone, hours=hours, exam_query=exam_query)
         for day, sittings in week.days:
-            parts.append(f'<h4 class="h6 mt-3">{date_format(day, "WEEKDAY_FORMAT")}</h4>\n')
+            parts.append(f'<h4 class="h6 mt-3">{format_day(day, "WEEKDAY_FORMAT")}</h4>\n')
             parts.append('<ul class="list-group sitting-list mb-2">\n')
             parts.extend(rows.row(sitting) for sitting in sittings)
             parts.append("</ul>\n")
@@ -110,8 +100,8 @@ def _week_nav(week, links) -> str:
         count,
     ) % {
         "count": count,
-        "first": date_format(week.monday, "DAY_MONTH_FORMAT"),
-        "last": date_format(week.sunday, "DAY_FORMAT"),
+        "first": format_day(week.monday, "DAY_MONTH_FORMAT"),
+        "last": format_day(week.sunday),
     }
     earlier = ""
     if links["earlier"]:
@@ -140,7 +130,7 @@ def _empty_week(week, links) -> str:
     if week.next_sitting:
         return _('No sitting this week. The next one is on <a href="%(url)s">%(day)s</a>.') % {
             "url": escape(links["next"]),
-            "day": date_format(week.next_sitting.local_date(), "DAY_FORMAT"),
+            "day": format_day(week.next_sitting.local_date()),
         }
     if links["later"]:
         return escape(_("No sitting this week. Try a later week, or another city or country."))
