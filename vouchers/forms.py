@@ -77,6 +77,27 @@ def countries_by_name(codes: tuple[str, ...], language: str) -> list[tuple[str, 
     return sorted(named, key=lambda c: sort_key(c[1]))
 
 
+class FlatChoiceField(forms.TypedChoiceField):
+    """A choice field whose choices are flat (value, label) pairs, set afresh for every
+    request: kept as given, and a value looked up in a set. Django's own normalises
+    each pair as they are set, once for the field and once for its widget: for the
+    sitting search's hundred test centres and their countries and cities, that was
+    most of the form's cost, on a page candidates open again and again."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = list(value)
+        self._values = {str(key) for key, _label in self._choices}
+        self.widget._choices = self._choices  # flat already: nothing to normalise
+
+    def valid_value(self, value):
+        return str(value) in self._values
+
+
 class SittingSearchForm(forms.Form):
     """Where and when to sit the exam: country, city or test centre, and the week.
 
@@ -85,11 +106,9 @@ class SittingSearchForm(forms.Form):
     its controls itself (vouchers/views/sitting_picker.py), with crispy's markup.
     """
 
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    centre = forms.TypedChoiceField(
-        label=_("Test centre"), required=False, coerce=int, empty_value=None
-    )
+    country = FlatChoiceField(label=_("Country"), required=False)
+    city = FlatChoiceField(label=_("City"), required=False)
+    centre = FlatChoiceField(label=_("Test centre"), required=False, coerce=int, empty_value=None)
     week = forms.DateField(
         label=_("Week of"),
         required=False,

@@ -17,7 +17,7 @@ import functools
 import zoneinfo
 from html import escape
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -49,6 +49,21 @@ BADGES = {
     ),
     Voucher.Status.VOIDED: ("text-bg-danger", gettext_noop("Cancelled by the issuer")),
 }
+
+
+# The number standing for a voucher's or booking's in a link reversed once a process.
+_MARK = 987654321
+
+
+def _link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])``: the link's pattern reversed once a process (a card
+    has two or three links, and reversing walks the URL resolver every time)."""
+    return _link_pattern(name, get_script_prefix()).replace(str(_MARK), str(pk))
+
+
+@functools.lru_cache(maxsize=64)
+def _link_pattern(name: str, prefix: str) -> str:
+    return reverse(name, args=[_MARK])  # ``prefix`` is the one reverse() uses: in the key
 
 
 # --- times (SS-9) ------------------------------------------------------------------------
@@ -256,21 +271,19 @@ def _next_step(card) -> str:
             'You can book this after <a href="%(waiting_url)s">your exam on %(day)s</a>: '
             "one exam is booked at a time."
         ) % {
-            "waiting_url": reverse("portal:booking", args=[waiting.pk]),
+            "waiting_url": _link("portal:booking", waiting.pk),
             "day": format_day(waiting.sitting.local_date()),
         }
         return f'<p class="small mb-0">{words}</p>'
     if status == S.FIRST_ATTEMPT_AVAILABLE:
-        return _button(
-            "btn-primary", reverse("portal:book", args=[voucher.pk]), _("Book your exam")
-        )
+        return _button("btn-primary", _link("portal:book", voucher.pk), _("Book your exam"))
     if status == S.RETAKE_AVAILABLE:
-        url = reverse("portal:book", args=[voucher.pk])
+        url = _link("portal:book", voucher.pk)
         return _button("btn-primary", url, _("Book your free retake"))
     if status in (S.BOOKED, S.AWAITING_OUTCOME):
-        url = reverse("portal:booking", args=[card["booking"].pk])
+        url = _link("portal:booking", card["booking"].pk)
         return _button("btn-outline-primary", url, _("See your booking"))
-    url = reverse("portal:voucher", args=[voucher.pk])
+    url = _link("portal:voucher", voucher.pk)
     return _button("btn-outline-secondary", url, _("See history"))
 
 

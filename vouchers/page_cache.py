@@ -14,11 +14,12 @@ time passes a moment that changes a status. Each is caught without any workflow
 having to remember the cache:
 
 - **Their vouchers.** Every change to a voucher or its bookings writes an audit
-  event in the same transaction (SS-12), and events are never deleted. The key
-  holds how many vouchers the candidate has and how many events those vouchers
-  have, read in one indexed query *before* the cards are read: a change that
-  commits in between makes the cards newer than their key, never older, and the
-  next request misses and renders again.
+  event in the same transaction (SS-12), and events are never deleted. The cards
+  are kept with how many vouchers the candidate has and how many events those
+  vouchers have, counted in the same statement that read what the cards show
+  (``queries.dashboard_vouchers``); a visit that finds cards kept counts them
+  again, in one indexed query, and shows the kept cards only if nothing changed.
+  A first visit reads the cards and their counts at once: nothing more.
 - **The catalogue.** Exams, test centres, sittings, customers and packs are
   edited in the back office; any save of one replaces a generation token, once
   the change is committed, and every card rendered under the old token is
@@ -59,12 +60,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from .clock import ANYWHERE_ON_EARTH
-from .models import Booking, Customer, ExamPack, Voucher
+from .models import Booking, Customer, ExamPack, Voucher, VoucherEvent
 
 logger = logging.getLogger(__name__)
 
@@ -76,16 +76,21 @@ TIE_FIELDS = {"candidate", "tied_at"}
 
 def fingerprint(candidate) -> tuple[int, int]:
     """How many vouchers the candidate has registered, and how many events they have."""
-    found = Voucher.objects.filter(registered_by=candidate).aggregate(
-        vouchers=Count("pk", distinct=True), events=Count("events")
-    )
-    return found["vouchers"], found["events"]
+    voucher, event = Voucher._meta.db_table, VoucherEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT COUNT(*) FROM {voucher} WHERE registered_by_id = %s),
+                       (SELECT COUNT(*) FROM {event} e JOIN {voucher} v ON v.id = e.voucher_id
+                        WHERE v.registered_by_id = %s)""",
+            [candidate.pk, candidate.pk],
+        )
+        vouchers, events = cursor.fetchone()
+    return vouchers, events
 
 
-def _key(candidate, counts: tuple[int, int]) -> str:
-    vouchers, events = counts
+def _key(candidate) -> str:
     zone = candidate.time_zone or "-"
-    return f"dashboard:{candidate.pk}:{vouchers}:{events}:{translation.get_language()}:{zone}"
+    return f"dashboard:{candidate.pk}:{translation.get_language()}:{zone}"
 
 
 def next_change(cards, now: datetime) -> datetime:
@@ -132,17 +137,24 @@ def _keep(key: str, value: dict, seconds: int) -> None:
 def cards_html(candidate, render) -> str:
     """The cards, from the cache while they still hold, else from ``render(now)``.
 
-    ``render`` returns (the HTML, the cards it shows).
+    ``render`` returns the HTML, the cards it shows and the fingerprint of the data
+    it read them from, read with them.
     """
     now = timezone.now()
-    key = _key(candidate, fingerprint(candidate))
+    key = _key(candidate)
     generation, kept = _read(key)
-    if kept and kept["generation"] == generation and now < kept["until"]:
+    if (
+        kept
+        and kept["generation"] == generation
+        and now < kept["until"]
+        and kept["counts"] == fingerprint(candidate)
+    ):
         return kept["html"]
-    html, cards = render(now)
+    html, cards, counts = render(now)
     until = next_change(cards, now)
     seconds = max(1, int((until - now).total_seconds()) + 1)
-    _keep(key, {"generation": generation, "until": until, "html": html}, seconds)
+    value = {"generation": generation, "until": until, "counts": counts, "html": html}
+    _keep(key, value, seconds)
     return html
 
 

@@ -4,16 +4,27 @@ Whether a booking may happen is decided by the workflows; these only choose
 what to offer, using the same policy methods.
 """
 
+import functools
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from exams.models import Exam, Sitting
+from exams.models import Exam, Sitting, TestCenter
 
 from .errors import Reason, Refused
-from .models import ELIGIBLE_EXAM_PREFIXES, Booking, Voucher, is_exam_eligible
+from .models import (
+    ELIGIBLE_EXAM_PREFIXES,
+    Booking,
+    Customer,
+    ExamPack,
+    Voucher,
+    VoucherEvent,
+    is_exam_eligible,
+)
 
 _PAGE = 40
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
@@ -21,24 +32,15 @@ _PAGE = 40
 _MAX_UTC_OFFSET = timedelta(hours=14)
 
 
-def _registered_by(candidate):
-    """The candidate's vouchers with their pack and its customer, as the dashboard orders them."""
+def candidate_vouchers(candidate):
+    """The candidate's vouchers with everything the dashboard shows, in two queries, as
+    the dashboard orders them (``dashboard_vouchers`` reads the same in one statement)."""
     return (
         Voucher.objects.filter(registered_by=candidate)
         .select_related("pack__customer")
         .order_by("pack__expires_on", "pack_id", "pk")
+        .prefetch_related(Voucher.live_bookings_prefetch())
     )
-
-
-def candidate_vouchers(candidate):
-    """The candidate's vouchers with everything the dashboard shows, in two queries."""
-    return _registered_by(candidate).prefetch_related(Voucher.live_bookings_prefetch())
-
-
-def _has_live_bookings() -> Exists:
-    """Whether the voucher of the outer query has a booking that was not cancelled."""
-    live = Booking.objects.exclude(status=Booking.Status.CANCELLED)
-    return Exists(live.filter(voucher=OuterRef("pk")))
 
 
 def _read_live_bookings(vouchers: list[Voucher], prefetch) -> None:
@@ -52,37 +54,170 @@ def _read_live_bookings(vouchers: list[Voucher], prefetch) -> None:
         prefetch_related_objects(booked, prefetch)
 
 
-def dashboard_vouchers(candidate) -> list[Voucher]:
-    """The candidate's vouchers as ``candidate_vouchers`` reads them, as a list: in one
-    query when none of them has a booking that was not cancelled (a candidate whose
-    vouchers are all still to use), two otherwise. Whether each has one is asked in
-    the first; the bookings are read only for those that do."""
-    vouchers = list(_registered_by(candidate).annotate(has_bookings=_has_live_bookings()))
-    _read_live_bookings(vouchers, Voucher.live_bookings_prefetch())
-    return vouchers
+class _Columns:
+    """One model's columns in a statement written by hand, and its instances read back
+    from a row of it, each value converted as Django's own queries convert it (dates
+    and decimals on SQLite, for one)."""
+
+    def __init__(self, model, alias: str):
+        self.model = model
+        self.fields = model._meta.concrete_fields
+        self.names = [field.attname for field in self.fields]
+        self._converters = weakref.WeakKeyDictionary()  # a connection's, per thread
+        quote = connection.ops.quote_name
+        self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
+
+    def __len__(self):
+        return len(self.fields)
+
+    def converters(self, connection) -> list[tuple[int, list, object]]:
+        """The columns whose values need converting on this connection, and how:
+        worked out once a connection (none on PostgreSQL)."""
+        known = self._converters.get(connection)
+        if known is None:
+            known = self._converters[connection] = []
+            for i, field in enumerate(self.fields):
+                column = field.get_col(self.model._meta.db_table)
+                convert = connection.ops.get_db_converters(column)
+                convert += column.get_db_converters(connection)
+                if convert:
+                    known.append((i, convert, column))
+        return known
+
+    def build(self, values: list, converters, connection):
+        for i, convert, column in converters:
+            for converter in convert:
+                values[i] = converter(values[i], column, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+@functools.cache
+def _dashboard_statement():
+    """The dashboard's one statement and the columns of each model in its rows."""
+    columns = {
+        "voucher": _Columns(Voucher, "v"),
+        "pack": _Columns(ExamPack, "p"),
+        "customer": _Columns(Customer, "c"),
+        "booking": _Columns(Booking, "b"),
+        "exam": _Columns(Exam, "x"),
+        "sitting": _Columns(Sitting, "s"),
+        "centre": _Columns(TestCenter, "t"),
+    }
+    selected = ", ".join(part.sql for part in columns.values())
+    sql = f"""
+        SELECT {selected},
+               (SELECT COUNT(*) FROM {VoucherEvent._meta.db_table} e WHERE e.voucher_id = v.id)
+        FROM {Voucher._meta.db_table} v
+        JOIN {ExamPack._meta.db_table} p ON p.id = v.pack_id
+        JOIN {Customer._meta.db_table} c ON c.id = p.customer_id
+        LEFT JOIN {Booking._meta.db_table} b ON b.voucher_id = v.id AND b.status <> %s
+        LEFT JOIN {Exam._meta.db_table} x ON x.id = b.exam_id
+        LEFT JOIN {Sitting._meta.db_table} s ON s.id = b.sitting_id
+        LEFT JOIN {TestCenter._meta.db_table} t ON t.id = s.centre_id
+        WHERE v.registered_by_id = %s
+        ORDER BY p.expires_on, p.id, v.id, b.id
+    """
+    # Where each model's columns are in a row; the events counted come last.
+    spans, start = {}, 0
+    for name, part in columns.items():
+        spans[name] = slice(start, start + len(part))
+        start += len(part)
+    return sql, columns, spans
+
+
+def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
+    """The candidate's vouchers as ``candidate_vouchers`` reads them (their pack and its
+    customer, their bookings not cancelled with the exam, sitting and test centre), and
+    the page cache's fingerprint of them (``page_cache.fingerprint``), in one statement.
+
+    Written by hand: it is the statement of the page candidates open most, and Django's
+    ORM spent more building and reading its two queries than the database spent
+    answering them (docs/decisions.md, "Speed: …"). Being one statement, the
+    fingerprint is of exactly the data read.
+    """
+    sql, columns, spans = _dashboard_statement()
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's connection itself, not its proxy
+    with db.cursor() as cursor:
+        cursor.execute(sql, [Booking.Status.CANCELLED, candidate.pk])
+        rows = cursor.fetchall()
+    convert = {name: part.converters(db) for name, part in columns.items()}
+
+    def build(name, values):
+        return columns[name].build(values, convert[name], db)
+
+    vouchers: list[Voucher] = []
+    packs: dict[int, ExamPack] = {}
+    places: dict[int, TestCenter] = {}
+    exams: dict[int, Exam] = {}
+    events = 0
+    for row in rows:
+        parts = {name: list(row[span]) for name, span in spans.items()}
+        if not vouchers or vouchers[-1].pk != parts["voucher"][0]:
+            voucher = build("voucher", parts["voucher"])
+            pack = packs.get(voucher.pack_id)
+            if pack is None:
+                pack = packs[voucher.pack_id] = build("pack", parts["pack"])
+                pack.customer = build("customer", parts["customer"])
+            voucher.pack = pack
+            voucher.known_live_bookings = []
+            vouchers.append(voucher)
+            events += row[-1]
+        if parts["booking"][0] is None:
+            continue
+        booking = build("booking", parts["booking"])
+        exam = exams.get(booking.exam_id)
+        if exam is None:
+            exam = exams[booking.exam_id] = build("exam", parts["exam"])
+        sitting = build("sitting", parts["sitting"])
+        centre = places.get(sitting.centre_id)
+        if centre is None:
+            centre = places[sitting.centre_id] = build("centre", parts["centre"])
+        booking.exam, booking.sitting, sitting.centre = exam, sitting, centre
+        booking.voucher = vouchers[-1]
+        vouchers[-1].known_live_bookings.append(booking)
+    return vouchers, (len(vouchers), events)
+
+
+@functools.cache
+def _voucher_columns() -> tuple[_Columns, _Columns]:
+    return _Columns(Voucher, "v"), _Columns(ExamPack, "p")
 
 
 def voucher_to_book(candidate, pk: int) -> Voucher:
     """The candidate's voucher with what the booking rules read, and no more: the pack, and
     the bookings not cancelled with their exam and sitting. Raises Voucher.DoesNotExist.
 
-    One query for a voucher never booked (most of those being booked), two otherwise:
-    whether it has bookings is asked in the first. The same query asks whether the
-    candidate holds any booking still stored as scheduled
+    One statement for a voucher never booked (most of those being booked), two
+    otherwise: whether it has bookings is asked in the first. The same statement asks
+    whether the candidate holds any booking still stored as scheduled
     (``candidate_may_hold_a_booking``): when not, nothing holds their one place (SS-4)
-    and the page need not look for the booking that would.
+    and the page need not look for the booking that would. The first is written by
+    hand, as ``dashboard_vouchers``' is: step 2 of booking is the page candidates
+    open most after the dashboard.
     """
-    voucher = (
-        Voucher.objects.filter(registered_by=candidate)
-        .select_related("pack")
-        .annotate(
-            has_bookings=_has_live_bookings(),
-            candidate_may_hold_a_booking=Exists(
-                Booking.objects.filter(candidate=candidate).unmarked()
-            ),
+    voucher_columns, pack_columns = _voucher_columns()
+    booking = Booking._meta.db_table
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT {voucher_columns.sql}, {pack_columns.sql},
+                   EXISTS(SELECT 1 FROM {booking} b WHERE b.voucher_id = v.id AND b.status <> %s),
+                   EXISTS(SELECT 1 FROM {booking} b WHERE b.candidate_id = %s AND b.status = %s)
+                FROM {Voucher._meta.db_table} v
+                JOIN {ExamPack._meta.db_table} p ON p.id = v.pack_id
+                WHERE v.id = %s AND v.registered_by_id = %s""",
+            [Booking.Status.CANCELLED, candidate.pk, Booking.Status.SCHEDULED, pk, candidate.pk],
         )
-        .get(pk=pk)
+        row = cursor.fetchone()
+    if row is None:
+        raise Voucher.DoesNotExist
+    split = len(voucher_columns)
+    voucher = voucher_columns.build(list(row[:split]), voucher_columns.converters(db), db)
+    voucher.pack = pack_columns.build(
+        list(row[split : split + len(pack_columns)]), pack_columns.converters(db), db
     )
+    # Stored as scheduled (``BookingQuerySet.unmarked``): a superset of the pending ones.
+    voucher.has_bookings, voucher.candidate_may_hold_a_booking = map(bool, row[-2:])
     bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED)
     prefetch = Prefetch("bookings", queryset=bookings.select_related("exam", "sitting"))
     _read_live_bookings([voucher], prefetch)
@@ -134,6 +269,58 @@ def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(tzinfo=UTC)
 
 
+@functools.cache
+def _sitting_columns() -> tuple[_Columns, _Columns]:
+    return _Columns(Sitting, "s"), _Columns(TestCenter, "t")
+
+
+def _free_sittings(
+    now: datetime, start: datetime, end: datetime, *, place: dict, exclude=None, limit=None
+) -> list[Sitting]:
+    """Sittings after ``now`` with a free seat starting in [start, end), in the place
+    (``country``, ``city``, ``centre``) and without ``exclude``, each with its test
+    centre, by start, centre and number: one statement, written by hand for the same
+    reason as ``dashboard_vouchers``'."""
+    sitting, centre = _sitting_columns()
+    db = connections[DEFAULT_DB_ALIAS]
+    moment = db.ops.adapt_datetimefield_value
+    where = ["s.starts_at > %s", "s.seats_taken < s.seats", "s.starts_at >= %s", "s.starts_at < %s"]
+    params: list = [moment(now), moment(start), moment(end)]
+    for column, value in (
+        ("t.country", place.get("country")),
+        ("t.city", place.get("city")),
+        ("s.centre_id", place.get("centre")),
+    ):
+        if value:
+            where.append(f"{column} = %s")
+            params.append(value)
+    if exclude is not None:
+        where.append("s.id <> %s")
+        params.append(exclude.pk)
+    sql = (
+        f"SELECT {sitting.sql}, {centre.sql} FROM {Sitting._meta.db_table} s"
+        f" JOIN {TestCenter._meta.db_table} t ON t.id = s.centre_id"
+        f" WHERE {' AND '.join(where)} ORDER BY s.starts_at, t.name, s.id"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    convert = sitting.converters(db), centre.converters(db)
+    centres: dict[int, TestCenter] = {}
+    found = []
+    split = len(sitting)
+    for row in rows:
+        one = sitting.build(list(row[:split]), convert[0], db)
+        at = centres.get(one.centre_id)
+        if at is None:
+            at = centres[one.centre_id] = centre.build(list(row[split:]), convert[1], db)
+        one.centre = at
+        found.append(one)
+    return found
+
+
 def sittings_in_week(
     voucher: Voucher, *, now: datetime, week: date | None = None, exclude=None, **place
 ) -> SittingWeek:
@@ -150,16 +337,9 @@ def sittings_in_week(
     first_monday = monday_of(now.date())
     monday = max(monday_of(week or now.date()), first_monday)
     expires_on = voucher.pack.expires_on
-    sittings = Sitting.objects.filter(starts_at__gt=now, seats_taken__lt=F("seats"))
-    sittings = sittings.select_related("centre").order_by("starts_at", "centre__name", "pk")
-    if place.get("country"):
-        sittings = sittings.filter(centre__country=place["country"])
-    if place.get("city"):
-        sittings = sittings.filter(centre__city=place["city"])
-    if place.get("centre"):
-        sittings = sittings.filter(centre=place["centre"])
-    if exclude is not None:
-        sittings = sittings.exclude(pk=exclude.pk)
+
+    def sittings(start: datetime, end: datetime, limit: int | None = None) -> list[Sitting]:
+        return _free_sittings(now, start, end, place=place, exclude=exclude, limit=limit)
 
     def payable(sitting) -> bool:
         try:
@@ -170,19 +350,19 @@ def sittings_in_week(
 
     def first_from(day: date) -> Sitting | None:
         """The first sitting the voucher can pay for on or after the day (at its centre)."""
-        later = sittings.filter(
-            starts_at__gte=_utc_midnight(day) - _MAX_UTC_OFFSET,
-            starts_at__lt=_utc_midnight(expires_on + timedelta(days=1)) + _MAX_UTC_OFFSET,
+        later = sittings(
+            _utc_midnight(day) - _MAX_UTC_OFFSET,
+            _utc_midnight(expires_on + timedelta(days=1)) + _MAX_UTC_OFFSET,
+            limit=_PAGE,
         )
         # Only sittings on the day before (at centres far east) or after expiry are
         # passed over: one short page nearly always holds the first one.
-        return next((s for s in later[:_PAGE] if s.local_date() >= day and payable(s)), None)
+        return next((s for s in later if s.local_date() >= day and payable(s)), None)
 
     def week_from(monday: date) -> dict[date, list[Sitting]]:
         after = monday + timedelta(days=7)
-        in_week = sittings.filter(
-            starts_at__gte=_utc_midnight(monday) - _MAX_UTC_OFFSET,
-            starts_at__lt=_utc_midnight(after) + _MAX_UTC_OFFSET,
+        in_week = sittings(
+            _utc_midnight(monday) - _MAX_UTC_OFFSET, _utc_midnight(after) + _MAX_UTC_OFFSET
         )
         by_day: dict[date, list[Sitting]] = {}
         for sitting in in_week:

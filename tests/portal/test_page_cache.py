@@ -184,10 +184,12 @@ def test_the_cards_follow_the_language_chosen(signed_in, candidate, voucher):
 def test_a_change_committed_while_the_cards_render_is_not_kept_as_current(
     signed_in, candidate, voucher, exam, commit
 ):
-    """The fingerprint is read before the cards: cards rendered from data older than
-    a change that commits meanwhile are filed under the old fingerprint, never the new."""
+    """The cards are kept with the counts of the data they were read from, read with
+    them: cards read before a change that commits meanwhile are kept with the old
+    counts, and the next visit, counting again, renders them afresh."""
 
     def render_then_someone_books(now):
+        counts = page_cache.fingerprint(candidate)  # read with the cards, before the booking
         html = "<p>cards from before the booking</p>"
         commit(
             services.book_sitting,
@@ -196,11 +198,21 @@ def test_a_change_committed_while_the_cards_render_is_not_kept_as_current(
             exam=exam,
             sitting=SittingFactory(starts_at=timezone.now() + timedelta(days=20)),
         )
-        return html, []
+        return html, [], counts
 
     page_cache.cards_html(candidate, render_then_someone_books)
     page = dashboard(signed_in)
     assert "cards from before the booking" not in page and "Booked:" in page
+
+
+def test_a_first_visit_reads_the_cards_and_their_counts_in_one_statement(signed_in, voucher):
+    """Nothing kept: the session, the user, and one statement for the vouchers, their
+    bookings and the counts the cards are kept with."""
+    BookingFactory(voucher=voucher, candidate=voucher.registered_by)
+    with CaptureQueriesContext(connection) as first:
+        page = dashboard(signed_in)
+    assert voucher.masked_number in page and "Booked:" in page
+    assert len(first) == 3, [q["sql"] for q in first.captured_queries]
 
 
 # --- the sitting list of the booking page -------------------------------------------

@@ -59,12 +59,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         candidate = self.request.user
 
         def render(now):
-            cards = voucher_cards(dashboard_vouchers(candidate), now)
+            vouchers, counts = dashboard_vouchers(candidate)
+            cards = voucher_cards(vouchers, now)
             packs = [
                 {"pack": pack, "cards": list(group)}
                 for pack, group in groupby(cards, key=lambda card: card["voucher"].pack)
             ]
-            return fragments.cards_html(packs, candidate.time_zone), cards
+            return fragments.cards_html(packs, candidate.time_zone), cards, counts
 
         # Kept between changes (page_cache.py): the page candidates open most.
         html = page_cache.cards_html(candidate, render)
