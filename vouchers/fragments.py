@@ -21,12 +21,26 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext_noop, ngettext
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from core import zones
 
 from .models import Voucher
+
+
+def gettext_once(words: str) -> str:
+    """``gettext``, each sentence looked up once a process and language: a dashboard
+    asks for the same dozen sentences on every card, and each lookup walks Django's
+    translation machinery (about 15 % of the cards' cost on the benchmark's data)."""
+    return _translated(words, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(words: str, language: str) -> str:
+    return gettext(words)  # ``language`` is the active one: it is in the key
+
+
+_ = gettext_once
 
 BADGE = "badge {} status-badge text-wrap text-start"
 # Each status's colour and words (translated when shown: one gettext a badge).

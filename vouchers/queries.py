@@ -91,6 +91,15 @@ class _Columns:
         return self.model.from_db(connection.alias, self.names, values)
 
 
+def _literal(status: str) -> str:
+    """A booking status written into a statement, not bound as a parameter: with a
+    status bound, PostgreSQL judged its one plan for every value worse than a plan
+    made for each, and planned the dashboard's seven-table statement afresh on every
+    request (0.9 ms of its 1.2). A status is a word of the model's, never input."""
+    assert re.fullmatch(r"[a-z_]+", status), status
+    return f"'{status}'"
+
+
 @functools.cache
 def _dashboard_statement():
     """The dashboard's one statement and the columns of each model in its rows."""
@@ -110,7 +119,8 @@ def _dashboard_statement():
         FROM {Voucher._meta.db_table} v
         JOIN {ExamPack._meta.db_table} p ON p.id = v.pack_id
         JOIN {Customer._meta.db_table} c ON c.id = p.customer_id
-        LEFT JOIN {Booking._meta.db_table} b ON b.voucher_id = v.id AND b.status <> %s
+        LEFT JOIN {Booking._meta.db_table} b ON b.voucher_id = v.id
+            AND b.status <> {_literal(Booking.Status.CANCELLED)}
         LEFT JOIN {Exam._meta.db_table} x ON x.id = b.exam_id
         LEFT JOIN {Sitting._meta.db_table} s ON s.id = b.sitting_id
         LEFT JOIN {TestCenter._meta.db_table} t ON t.id = s.centre_id
@@ -138,7 +148,7 @@ def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
     sql, columns, spans = _dashboard_statement()
     db = connections[DEFAULT_DB_ALIAS]  # this thread's connection itself, not its proxy
     with db.cursor() as cursor:
-        cursor.execute(sql, [Booking.Status.CANCELLED, candidate.pk])
+        cursor.execute(sql, [candidate.pk])
         rows = cursor.fetchall()
     convert = {name: part.converters(db) for name, part in columns.items()}
 

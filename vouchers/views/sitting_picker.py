@@ -18,12 +18,12 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exams.places import country_name
 
 from ..fragments import centre_time, format_day, your_time
+from ..fragments import gettext_once as _
 from ..models import Booking
 
 
