@@ -15,52 +15,53 @@ from django_countries import countries
 
 from .models import TestCenter
 
-PLACES_CACHE_KEY = "exams:test-centre-places"
+# The places and the centres, kept together: the sitting search needs both, in one read.
+PLACES_CACHE_KEY = "exams:test-centre-places:2"
 PLACES_CACHE_SECONDS = 300
 
 logger = logging.getLogger(__name__)
 
 
-CENTRES_CACHE_KEY = "exams:test-centres"
-
-
-def centre_places() -> dict[str, list[str]]:
-    """Every country with a test centre (its ISO code), each with its cities in order."""
-    return _cached(PLACES_CACHE_KEY, _read_places)
-
-
-def centres() -> list[tuple[int, str, str, str]]:
-    """Every test centre as (id, name, country, city), by country, city and name."""
-    return _cached(CENTRES_CACHE_KEY, _read_centres)
-
-
-def _cached(key, read):
+def test_centre_places() -> dict:
+    """Every country with a test centre and its cities (``"by_country"``: ISO code →
+    cities in order), and every test centre (``"centres"``: (id, name, country, city) by
+    country, city and name), from the cache in one read when kept there."""
     try:
-        found = cache.get(key)
+        found = cache.get(PLACES_CACHE_KEY)
     except Exception:  # the backend's own errors: redis, memcached…
         logger.exception("The test centres' places could not be read from the cache")
-        return read()
+        return _read()
     if found is None:
-        found = read()
+        found = _read()
         try:
-            cache.set(key, found, PLACES_CACHE_SECONDS)
+            cache.set(PLACES_CACHE_KEY, found, PLACES_CACHE_SECONDS)
         except Exception:
             logger.exception("The test centres' places could not be kept in the cache")
     return found
 
 
-def _read_centres() -> list[tuple[int, str, str, str]]:
+def centre_places() -> dict[str, list[str]]:
+    """Every country with a test centre (its ISO code), each with its cities in order."""
+    return test_centre_places()["by_country"]
+
+
+def centres() -> list[tuple[int, str, str, str]]:
+    """Every test centre as (id, name, country, city), by country, city and name."""
+    return test_centre_places()["centres"]
+
+
+def _read() -> dict:
     rows = TestCenter.objects.order_by("country", "city", "name").values_list(
         "pk", "name", "country", "city"
     )
-    return [(pk, name, str(country), city) for pk, name, country, city in rows]
-
-
-def _read_places() -> dict[str, list[str]]:
-    found = {}
-    for country, city in TestCenter.objects.values_list("country", "city").distinct():
-        found.setdefault(str(country), set()).add(city)
-    return {country: sorted(cities) for country, cities in sorted(found.items())}
+    every = [(pk, name, str(country), city) for pk, name, country, city in rows]
+    by_country = {}
+    for _pk, _name, country, city in every:
+        by_country.setdefault(country, set()).add(city)
+    return {
+        "by_country": {country: sorted(cities) for country, cities in sorted(by_country.items())},
+        "centres": every,
+    }
 
 
 # English names django-countries does not read as they were stored before its codes.
@@ -83,6 +84,6 @@ def country_name(code: str) -> str:
 def forget_centre_places() -> None:
     """Forget the places kept; a cache that fails keeps them at most PLACES_CACHE_SECONDS."""
     try:
-        cache.delete_many([PLACES_CACHE_KEY, CENTRES_CACHE_KEY])
+        cache.delete(PLACES_CACHE_KEY)
     except Exception:
         logger.exception("The test centres' places could not be forgotten in the cache")

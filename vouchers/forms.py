@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.timezones import sort_key
 from core.typed import CodeField
 from exams.models import Exam
-from exams.places import centre_places, centres, country_name
+from exams.places import country_name, test_centre_places
 
 
 class RegisterVoucherForm(forms.Form):
@@ -115,9 +115,12 @@ class SittingSearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, places: dict | None = None, **kwargs):
+        """``places``: ``exams.places.test_centre_places()``, if the page read it already."""
         super().__init__(*args, **kwargs)
-        places = centre_places()
+        places = places or test_centre_places()
+        every_centre = places["centres"]
+        places = places["by_country"]
         self.fields["country"].choices = [
             ("", _("Any country")),
             *countries_by_name(tuple(places), translation.get_language()),
@@ -132,7 +135,7 @@ class SittingSearchForm(forms.Form):
         city = self.data.get("city") if self.is_bound else None
         self.fields["centre"].choices = [("", _("Any test centre"))] + [
             (pk, name if city in cities else f"{name}, {centre_city}")
-            for pk, name, centre_country, centre_city in centres()
+            for pk, name, centre_country, centre_city in every_centre
             if (country not in places or centre_country == country)
             and (city not in cities or centre_city == city)
         ]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
+from core import zones
 from exams.models import Exam, Sitting, TestCenter
 
 from .errors import Reason, Refused
@@ -83,6 +84,24 @@ class _Columns:
                 if convert:
                     known.append((i, convert, column))
         return known
+
+    def value(self, row, start: int, name: str, connection):
+        """One field's value in the row (its columns beginning at ``start``), converted."""
+        i = self.names.index(name)
+        found = row[start + i]
+        for at, convert, column in self.converters(connection):
+            if at == i:
+                for converter in convert:
+                    found = converter(found, column, connection)
+        return found
+
+    def read(self, row, start: int, connection):
+        """The instance whose columns begin at ``start`` in the row; None where a left join
+        found none (its primary key, the first column, is null)."""
+        values = list(row[start : start + len(self.fields)])
+        if values[0] is None:
+            return None
+        return self.build(values, self.converters(connection), connection)
 
     def build(self, values: list, converters, connection):
         for i, convert, column in converters:
@@ -189,11 +208,24 @@ def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
 
 
 @functools.cache
-def _voucher_columns() -> tuple[_Columns, _Columns]:
-    return _Columns(Voucher, "v"), _Columns(ExamPack, "p")
+def _voucher_statement() -> tuple[str, tuple[_Columns, _Columns, _Columns]]:
+    columns = _Columns(Voucher, "v"), _Columns(ExamPack, "p"), _Columns(Exam, "x")
+    booking = Booking._meta.db_table
+    sql = f"""
+        SELECT {", ".join(part.sql for part in columns)},
+               EXISTS(SELECT 1 FROM {booking} b WHERE b.voucher_id = v.id
+                      AND b.status <> {_literal(Booking.Status.CANCELLED)}),
+               EXISTS(SELECT 1 FROM {booking} b WHERE b.candidate_id = %s
+                      AND b.status = {_literal(Booking.Status.SCHEDULED)})
+        FROM {Voucher._meta.db_table} v
+        JOIN {ExamPack._meta.db_table} p ON p.id = v.pack_id
+        LEFT JOIN {Exam._meta.db_table} x ON x.id = %s
+        WHERE v.id = %s AND v.registered_by_id = %s
+    """
+    return sql, columns
 
 
-def voucher_to_book(candidate, pk: int) -> Voucher:
+def voucher_to_book(candidate, pk: int, *, exam_id: int | None = None) -> Voucher:
     """The candidate's voucher with what the booking rules read, and no more: the pack, and
     the bookings not cancelled with their exam and sitting. Raises Voucher.DoesNotExist.
 
@@ -201,31 +233,21 @@ def voucher_to_book(candidate, pk: int) -> Voucher:
     otherwise: whether it has bookings is asked in the first. The same statement asks
     whether the candidate holds any booking still stored as scheduled
     (``candidate_may_hold_a_booking``): when not, nothing holds their one place (SS-4)
-    and the page need not look for the booking that would. The first is written by
-    hand, as ``dashboard_vouchers``' is: step 2 of booking is the page candidates
-    open most after the dashboard.
+    and the page need not look for the booking that would; and reads the exam asked
+    for, if any (``asked_exam``: None when there is no such exam). The first is
+    written by hand, as ``dashboard_vouchers``' is: step 2 of booking is the page
+    candidates open most after the dashboard.
     """
-    voucher_columns, pack_columns = _voucher_columns()
-    booking = Booking._meta.db_table
+    sql, (voucher_columns, pack_columns, exam_columns) = _voucher_statement()
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT {voucher_columns.sql}, {pack_columns.sql},
-                   EXISTS(SELECT 1 FROM {booking} b WHERE b.voucher_id = v.id AND b.status <> %s),
-                   EXISTS(SELECT 1 FROM {booking} b WHERE b.candidate_id = %s AND b.status = %s)
-                FROM {Voucher._meta.db_table} v
-                JOIN {ExamPack._meta.db_table} p ON p.id = v.pack_id
-                WHERE v.id = %s AND v.registered_by_id = %s""",
-            [Booking.Status.CANCELLED, candidate.pk, Booking.Status.SCHEDULED, pk, candidate.pk],
-        )
+        cursor.execute(sql, [candidate.pk, exam_id, pk, candidate.pk])
         row = cursor.fetchone()
     if row is None:
         raise Voucher.DoesNotExist
-    split = len(voucher_columns)
-    voucher = voucher_columns.build(list(row[:split]), voucher_columns.converters(db), db)
-    voucher.pack = pack_columns.build(
-        list(row[split : split + len(pack_columns)]), pack_columns.converters(db), db
-    )
+    voucher = voucher_columns.read(row, 0, db)
+    voucher.pack = pack_columns.read(row, len(voucher_columns), db)
+    voucher.asked_exam = exam_columns.read(row, len(voucher_columns) + len(pack_columns), db)
     # Stored as scheduled (``BookingQuerySet.unmarked``): a superset of the pending ones.
     voucher.has_bookings, voucher.candidate_may_hold_a_booking = map(bool, row[-2:])
     bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED)
@@ -285,12 +307,23 @@ def _sitting_columns() -> tuple[_Columns, _Columns]:
 
 
 def _free_sittings(
-    now: datetime, start: datetime, end: datetime, *, place: dict, exclude=None, limit=None
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    *,
+    days: tuple[date, date],
+    place: dict,
+    exclude=None,
+    limit=None,
 ) -> list[Sitting]:
-    """Sittings after ``now`` with a free seat starting in [start, end), in the place
-    (``country``, ``city``, ``centre``) and without ``exclude``, each with its test
-    centre, by start, centre and number: one statement, written by hand for the same
-    reason as ``dashboard_vouchers``'."""
+    """Sittings after ``now`` with a free seat starting in [start, end) whose date at their
+    test centre is one of ``days`` (first, last), in the place (``country``, ``city``,
+    ``centre``) and without ``exclude``, each with its test centre, by start, centre and
+    number: one statement, written by hand for the same reason as
+    ``dashboard_vouchers``'. [start, end) takes in the hours at either end that are
+    one of the days somewhere on Earth; the rows outside them at their own centre
+    are passed over before any instance is made of them (on a Sunday, this week's
+    statement returns more of Monday's sittings than of Sunday's)."""
     sitting, centre = _sitting_columns()
     db = connections[DEFAULT_DB_ALIAS]
     moment = db.ops.adapt_datetimefield_value
@@ -317,15 +350,18 @@ def _free_sittings(
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    convert = sitting.converters(db), centre.converters(db)
     centres: dict[int, TestCenter] = {}
     found = []
-    split = len(sitting)
+    first, last = days
+    zone_at = len(sitting) + centre.names.index("time_zone")
     for row in rows:
-        one = sitting.build(list(row[:split]), convert[0], db)
+        starts_at = sitting.value(row, 0, "starts_at", db)
+        if not first <= starts_at.astimezone(zones.zone(row[zone_at])).date() <= last:
+            continue
+        one = sitting.read(row, 0, db)
         at = centres.get(one.centre_id)
         if at is None:
-            at = centres[one.centre_id] = centre.build(list(row[split:]), convert[1], db)
+            at = centres[one.centre_id] = centre.read(row, len(sitting), db)
         one.centre = at
         found.append(one)
     return found
@@ -348,8 +384,13 @@ def sittings_in_week(
     monday = max(monday_of(week or now.date()), first_monday)
     expires_on = voucher.pack.expires_on
 
-    def sittings(start: datetime, end: datetime, limit: int | None = None) -> list[Sitting]:
-        return _free_sittings(now, start, end, place=place, exclude=exclude, limit=limit)
+    def sittings(first: date, last: date, limit: int | None = None) -> list[Sitting]:
+        """The free sittings on the days from ``first`` to ``last`` at their centres."""
+        start = _utc_midnight(first) - _MAX_UTC_OFFSET
+        end = _utc_midnight(last + timedelta(days=1)) + _MAX_UTC_OFFSET
+        return _free_sittings(
+            now, start, end, days=(first, last), place=place, exclude=exclude, limit=limit
+        )
 
     def payable(sitting) -> bool:
         try:
@@ -360,23 +401,15 @@ def sittings_in_week(
 
     def first_from(day: date) -> Sitting | None:
         """The first sitting the voucher can pay for on or after the day (at its centre)."""
-        later = sittings(
-            _utc_midnight(day) - _MAX_UTC_OFFSET,
-            _utc_midnight(expires_on + timedelta(days=1)) + _MAX_UTC_OFFSET,
-            limit=_PAGE,
-        )
+        later = sittings(day, expires_on, limit=_PAGE)
         # Only sittings on the day before (at centres far east) or after expiry are
         # passed over: one short page nearly always holds the first one.
-        return next((s for s in later if s.local_date() >= day and payable(s)), None)
+        return next((s for s in later if payable(s)), None)
 
     def week_from(monday: date) -> dict[date, list[Sitting]]:
-        after = monday + timedelta(days=7)
-        in_week = sittings(
-            _utc_midnight(monday) - _MAX_UTC_OFFSET, _utc_midnight(after) + _MAX_UTC_OFFSET
-        )
         by_day: dict[date, list[Sitting]] = {}
-        for sitting in in_week:
-            if monday <= sitting.local_date() < after and payable(sitting):
+        for sitting in sittings(monday, monday + timedelta(days=6)):
+            if payable(sitting):
                 by_day.setdefault(sitting.local_date(), []).append(sitting)
         return by_day
 

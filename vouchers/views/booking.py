@@ -15,7 +15,7 @@ from django.views import View
 from accounts import ratelimit
 from accounts.timezones import country_of_time_zone
 from exams.models import Sitting
-from exams.places import centre_places
+from exams.places import test_centre_places
 
 from .. import calendar, page_cache, services
 from ..errors import Reason, Refused
@@ -48,11 +48,12 @@ def _sitting(pk):
 SEARCH_FIELDS = ("country", "city", "centre", "week")
 
 
-def _home_country(candidate) -> dict:
+def _home_country(candidate, places: dict) -> dict:
     """Where the booking search starts: the country of the candidate's time zone, guessed
-    at sign-up from the country they gave, when a test centre is there."""
+    at sign-up from the country they gave, when a test centre is there (``places``:
+    ``test_centre_places()``)."""
     country = country_of_time_zone(candidate.time_zone)
-    return {"country": country} if country in centre_places() else {}
+    return {"country": country} if country in places["by_country"] else {}
 
 
 def _search_data(request, *, start: dict) -> dict:
@@ -61,11 +62,11 @@ def _search_data(request, *, start: dict) -> dict:
     return asked if asked else start
 
 
-def _sitting_search(voucher, search: dict, now, *, keep: dict, exclude=None):
+def _sitting_search(voucher, search: dict, now, *, keep: dict, exclude=None, places=None):
     """The sitting search shared by booking and moving: the form, the week of sittings,
     and the links to the weeks around it (relative to the page: the booking step is
-    kept for every voucher expiring that day)."""
-    where = SittingSearchForm(search)
+    kept for every voucher expiring that day). ``places``: as the form takes them."""
+    where = SittingSearchForm(search, places=places)
     place = where.place()
     week = sittings_in_week(
         voucher, now=now, week=where.cleaned_data.get("week"), exclude=exclude, **place
@@ -107,8 +108,9 @@ class BookView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         now = timezone.now()
+        asked = BookingRequestForm.of(request)
         try:
-            voucher = voucher_to_book(request.user, pk)
+            voucher = voucher_to_book(request.user, pk, exam_id=asked.cleaned("exam"))
         except Voucher.DoesNotExist:
             raise Http404 from None
         context = {"voucher": voucher}
@@ -122,13 +124,14 @@ class BookView(LoginRequiredMixin, View):
         if "refusal" in context:
             return render(request, self.template_name, context)
         try:
-            exam = voucher.exam_to_book(BookingRequestForm.of(request).chosen_exam())
+            exam = voucher.exam_to_book(voucher.asked_exam)
             voucher.check_exam(exam, attempt=attempt)
         except Refused as refusal:
             if refusal.code == Reason.RETAKE_SAME_EXAM:
                 return render(request, self.template_name, context | {"refusal": refusal.message})
             return render(request, self.template_name, context | self._exams(request))
-        search = _search_data(request, start=_home_country(request.user))
+        places = test_centre_places()
+        search = _search_data(request, start=_home_country(request.user, places))
         # Kept for every voucher expiring that day (page_cache.py).
         step = page_cache.sitting_step_html(
             expires_on=voucher.pack.expires_on,
@@ -136,7 +139,9 @@ class BookView(LoginRequiredMixin, View):
             attempt=attempt,
             search=search,
             candidate=request.user,
-            render=partial(self._sitting_step, request, voucher, attempt, exam, search, now),
+            render=partial(
+                self._sitting_step, request, voucher, attempt, exam, search, now, places
+            ),
         )
         return render(request, self.template_name, context | {"sitting_step": mark_safe(step)})
 
@@ -153,9 +158,11 @@ class BookView(LoginRequiredMixin, View):
         }
 
     @staticmethod
-    def _sitting_step(request, voucher, attempt, exam, search, now):
+    def _sitting_step(request, voucher, attempt, exam, search, now, places):
         """Step 2, and whether to keep it."""
-        where, week, links = _sitting_search(voucher, search, now, keep={"exam": exam.pk})
+        where, week, links = _sitting_search(
+            voucher, search, now, keep={"exam": exam.pk}, places=places
+        )
         step = sitting_picker.step_html(
             attempt=attempt,
             exam=exam,

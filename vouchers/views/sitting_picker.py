@@ -14,6 +14,7 @@ booking keeps the step in the cache for every voucher expiring the same day
 (vouchers/page_cache.py), so its links are relative to the page.
 """
 
+import functools
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -237,16 +238,24 @@ def _invalid(bound) -> str:
 
 def _select(bound, invalid: str) -> str:
     value = bound.value()
-    selected = "" if value is None else str(value)
-    options = "".join(
-        f'<option value="{escape(str(key))}"{" selected" if str(key) == selected else ""}>'
-        f"{escape(str(label))}</option>"
-        for key, label in bound.field.choices
-    )
+    chosen = f'value="{escape("" if value is None else str(value))}">'
+    # Each value is in its select once: mark that one (the empty one when none is asked).
+    options = _options(tuple(bound.field.choices)).replace(chosen, chosen[:-1] + " selected>", 1)
     state = " is-invalid" if invalid else ""
     return (
         f'<select name="{bound.name}"{invalid} class="select form-select{state}" '
         f'id="id_{bound.name}">{options}</select>'
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple) -> str:
+    """A select's options, none selected: written once a process for each list of
+    choices (a country's cities, its test centres…), as the same few lists come back
+    on every search and each is up to a hundred options long."""
+    return "".join(
+        f'<option value="{escape(str(key))}">{escape(str(label))}</option>'
+        for key, label in choices
     )
 
 
