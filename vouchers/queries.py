@@ -28,6 +28,9 @@ from .models import (
 )
 
 _PAGE = 40
+# The most sittings a week's list shows: a week in any country can hold hundreds,
+# which nobody reads; past this many the page asks for a country, city or centre.
+WEEK_LIST_LIMIT = 40
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
 # filter, refined with each sitting's own local date.
 _MAX_UTC_OFFSET = timedelta(hours=14)
@@ -283,6 +286,7 @@ class SittingWeek:
     earlier: date | None  # the Monday before, if the voucher can pay for anything then
     later: date | None  # the Monday after, if it is on or before expiry
     next_sitting: Sitting | None  # the first one after the week, when the week has none
+    more: bool = False  # the week has more than WEEK_LIST_LIMIT: the first ones are listed
 
     @property
     def sunday(self) -> date:
@@ -315,6 +319,7 @@ def _free_sittings(
     place: dict,
     exclude=None,
     limit=None,
+    keep=None,
 ) -> list[Sitting]:
     """Sittings after ``now`` with a free seat starting in [start, end) whose date at their
     test centre is one of ``days`` (first, last), in the place (``country``, ``city``,
@@ -323,7 +328,11 @@ def _free_sittings(
     ``dashboard_vouchers``'. [start, end) takes in the hours at either end that are
     one of the days somewhere on Earth; the rows outside them at their own centre
     are passed over before any instance is made of them (on a Sunday, this week's
-    statement returns more of Monday's sittings than of Sunday's)."""
+    statement returns more of Monday's sittings than of Sunday's).
+
+    ``limit`` bounds the rows the statement returns; ``keep``, the sittings returned,
+    the rows past them left unread (a week's list reads one more than it shows, to
+    know there are more, however many sittings the week holds)."""
     sitting, centre = _sitting_columns()
     db = connections[DEFAULT_DB_ALIAS]
     moment = db.ops.adapt_datetimefield_value
@@ -347,24 +356,32 @@ def _free_sittings(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     centres: dict[int, TestCenter] = {}
     found = []
     first, last = days
     zone_at = len(sitting) + centre.names.index("time_zone")
-    for row in rows:
-        starts_at = sitting.value(row, 0, "starts_at", db)
-        if not first <= starts_at.astimezone(zones.zone(row[zone_at])).date() <= last:
-            continue
-        one = sitting.read(row, 0, db)
-        at = centres.get(one.centre_id)
-        if at is None:
-            at = centres[one.centre_id] = centre.read(row, len(sitting), db)
-        one.centre = at
-        found.append(one)
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in _rows(cursor):
+            starts_at = sitting.value(row, 0, "starts_at", db)
+            if not first <= starts_at.astimezone(zones.zone(row[zone_at])).date() <= last:
+                continue
+            one = sitting.read(row, 0, db)
+            at = centres.get(one.centre_id)
+            if at is None:
+                at = centres[one.centre_id] = centre.read(row, len(sitting), db)
+            one.centre = at
+            found.append(one)
+            if keep is not None and len(found) >= keep:
+                break
     return found
+
+
+def _rows(cursor, size: int = 50):
+    """The statement's rows, read a few at a time: those never asked for are left as
+    the database sent them, unconverted."""
+    while rows := cursor.fetchmany(size):
+        yield from rows
 
 
 def sittings_in_week(
@@ -377,19 +394,20 @@ def sittings_in_week(
     With no week asked for, the week of the first such sitting: this week's in one
     query, as nearly always; three when this week has none (this week, the first
     sitting, its week). A week asked for takes one query, and one more for the next
-    sitting when it has none. Whatever the week or the size of the catalogue; a
-    week's sittings are listed whole.
+    sitting when it has none. Whatever the week or the size of the catalogue: a week
+    lists its first ``WEEK_LIST_LIMIT`` sittings and says whether it has more
+    (``more``), the rest of its rows left unread.
     """
     first_monday = monday_of(now.date())
     monday = max(monday_of(week or now.date()), first_monday)
     expires_on = voucher.pack.expires_on
 
-    def sittings(first: date, last: date, limit: int | None = None) -> list[Sitting]:
+    def sittings(first: date, last: date, **bounds) -> list[Sitting]:
         """The free sittings on the days from ``first`` to ``last`` at their centres."""
         start = _utc_midnight(first) - _MAX_UTC_OFFSET
         end = _utc_midnight(last + timedelta(days=1)) + _MAX_UTC_OFFSET
         return _free_sittings(
-            now, start, end, days=(first, last), place=place, exclude=exclude, limit=limit
+            now, start, end, days=(first, last), place=place, exclude=exclude, **bounds
         )
 
     def payable(sitting) -> bool:
@@ -406,21 +424,23 @@ def sittings_in_week(
         # passed over: one short page nearly always holds the first one.
         return next((s for s in later if payable(s)), None)
 
-    def week_from(monday: date) -> dict[date, list[Sitting]]:
+    def week_from(monday: date) -> tuple[dict[date, list[Sitting]], bool]:
+        """The week's sittings by day, the first WEEK_LIST_LIMIT; and whether it has more."""
+        listed = sittings(monday, monday + timedelta(days=6), keep=WEEK_LIST_LIMIT + 1)
         by_day: dict[date, list[Sitting]] = {}
-        for sitting in sittings(monday, monday + timedelta(days=6)):
+        for sitting in listed[:WEEK_LIST_LIMIT]:
             if payable(sitting):
                 by_day.setdefault(sitting.local_date(), []).append(sitting)
-        return by_day
+        return by_day, len(listed) > WEEK_LIST_LIMIT
 
-    by_day = week_from(monday)
+    by_day, more = week_from(monday)
     if week is None and not by_day:
         # No week asked for and none this week: the week of the first sitting, so the
         # list is never empty while there is one to offer.
         first = first_from(first_monday)
         if first is not None:
             monday = monday_of(first.local_date())
-            by_day = week_from(monday)
+            by_day, more = week_from(monday)
     after = monday + timedelta(days=7)
     next_sitting = first_from(after) if not by_day and after <= expires_on else None
     return SittingWeek(
@@ -429,6 +449,7 @@ def sittings_in_week(
         earlier=monday - timedelta(days=7) if monday > first_monday else None,
         later=after if after <= expires_on else None,
         next_sitting=next_sitting,
+        more=more,
     )
 
 

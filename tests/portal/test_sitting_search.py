@@ -1,7 +1,7 @@
 """Finding a sitting: by country, city or centre, a week at a time up to the voucher's
 expiry, grouped by day at the centre (SS-2, SS-9)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,7 @@ from tests.portal.pages import (
     text,
     week_links,
 )
-from vouchers.queries import monday_of
+from vouchers.queries import WEEK_LIST_LIMIT, monday_of
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,32 @@ def test_another_candidates_voucher_expiring_the_same_day_sees_the_same_weeks(
     mine = offered_in_every_week(signed_in, book_url(voucher, exam=exam.pk))
     assert offered_in_every_week(other_client, book_url(theirs, exam=exam.pk)) == mine
     assert sitting.pk in mine
+
+
+def test_a_week_with_more_sittings_than_a_list_holds_shows_the_first_and_asks_for_a_place(
+    signed_in, voucher, exam, berlin, now
+):
+    """A week in any country can hold hundreds of sittings, more than anyone reads: the
+    first WEEK_LIST_LIMIT are listed by start and the page asks for a place; a place
+    chosen lists its own."""
+    tokyo = TestCenterFactory(name="Shibuya", country="JP", city="Tokyo", time_zone="Asia/Tokyo")
+    monday = monday_of((now + timedelta(days=14)).date())
+    tuesday_morning = datetime.combine(monday + timedelta(days=1), time(9), tzinfo=UTC)
+    in_berlin = [
+        SittingFactory(centre=berlin, starts_at=tuesday_morning + timedelta(minutes=i))
+        for i in range(WEEK_LIST_LIMIT)
+    ]
+    in_tokyo = [
+        SittingFactory(centre=tokyo, starts_at=tuesday_morning + timedelta(hours=2, minutes=i))
+        for i in range(3)
+    ]
+
+    anywhere = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+    in_japan = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat(), country="JP"))
+
+    assert offered_sittings(anywhere) == {sitting.pk for sitting in in_berlin}
+    assert f"The first {WEEK_LIST_LIMIT} sittings from" in text(anywhere)
+    assert "This week has more sittings than are listed here." in text(anywhere)
+    assert offered_sittings(in_japan) == {sitting.pk for sitting in in_tokyo}
+    assert "3 sittings from" in text(in_japan)
+    assert "more sittings than are listed" not in text(in_japan)

@@ -78,6 +78,14 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
         f'<p class="small text-body-secondary">{hint}</p>\n',
         _week_nav(week, links),
     ]
+    if week.more:
+        narrow = escape(
+            _(
+                "This week has more sittings than are listed here. Choose a country, city "
+                "or test centre to see them all."
+            )
+        )
+        parts.append(f'<p class="alert alert-info small week-more">{narrow}</p>\n')
     if week.days:
         exam_query = f"?exam={exam.pk}" if mode == "book" else ""
         rows = _Rows(now=now, time_zone=time_zone, hours=hours, exam_query=exam_query)
@@ -95,15 +103,22 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
 
 def _week_nav(week, links) -> str:
     count = week.count
-    heading = ngettext(
-        "%(count)s sitting from %(first)s to %(last)s",
-        "%(count)s sittings from %(first)s to %(last)s",
-        count,
-    ) % {
+    days = {
         "count": count,
         "first": format_day(week.monday, "DAY_MONTH_FORMAT"),
         "last": format_day(week.sunday),
     }
+    if week.more:
+        heading = _("The first %(count)s sittings from %(first)s to %(last)s") % days
+    else:
+        heading = (
+            ngettext(
+                "%(count)s sitting from %(first)s to %(last)s",
+                "%(count)s sittings from %(first)s to %(last)s",
+                count,
+            )
+            % days
+        )
     earlier = ""
     if links["earlier"]:
         earlier_week = escape(_("Earlier week"))
