@@ -16,7 +16,11 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     """
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if _ID.fullmatch(str(v))], attr)
+        value = [v for v in value if _ID.fullmatch(str(v))]
+        if not value and not self.is_required:
+            # Nothing chosen: only the empty option, without compiling a lookup of nothing.
+            return [(None, [self.create_option(name, "", "", False, 0)], 0)]
+        return super().optgroups(name, value, attr)
 
 
 class SafeAutocompleteMixin:

@@ -195,6 +195,26 @@ def test_another_managers_customer_cannot_be_named_through_the_filter(
     assert list(response.context["cl"].result_list) == []
 
 
+def test_the_customer_filter_box_shows_the_chosen_customer_and_reads_none_unchosen(
+    manager_client, manager
+):
+    """The box names the chosen customer; with none chosen the list reads no customer or pack
+    for its boxes."""
+    customer = CustomerFactory(account_manager=manager, name="Chosen Ltd")
+    ExamPackFactory(customer=customer)
+    changelist = reverse(VOUCHERS)
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        manager_client.get(changelist)
+    chosen = manager_client.get(changelist, {"pack__customer__id__exact": customer.pk})
+
+    read = [q["sql"] for q in unfiltered if 'FROM "vouchers_customer"' in q["sql"]]
+    assert read == []
+    assert re.search(
+        rf'<option value="{customer.pk}" selected>Chosen Ltd</option>', chosen.content.decode()
+    )
+
+
 def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client):
     """As Django answers any filter it cannot apply: the list again, never an error."""
     for query in ["pack__customer__id__exact=abc", "pack__id__exact=1;2", "pack__id__exact="]:
