@@ -66,7 +66,11 @@ class AutocompleteFilter(admin.FieldListFilter):
     def widget(self) -> str:
         """The autocomplete box, showing the chosen object if the staff member may see it."""
         site = self.model_admin.admin_site
-        related = site.get_model_admin(self.field.related_model).get_queryset(self.request)
+        related_model = self.field.related_model
+        if self.chosen is None:
+            related = related_model._default_manager.none()  # nothing to show, nothing to read
+        else:
+            related = site.get_model_admin(related_model).get_queryset(self.request)
         box = forms.ModelChoiceField(
             queryset=related,
             required=False,

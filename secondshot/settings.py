@@ -102,6 +102,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vouchers.context_processors.portal",
             ],
+            # The back office's app is Django's admin under another config
+            # (backoffice/apps.py), so its tags are not found by the app's name.
+            "libraries": {"backoffice_lists": "backoffice.templatetags.backoffice_lists"},
         },
     },
 ]

@@ -13,12 +13,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.widgets import SafeAutocompleteSelect
 from tests.factories import (
     BookingFactory,
     CustomerFactory,
@@ -29,7 +32,7 @@ from tests.factories import (
 )
 from vouchers.admin.customers import PackInline
 from vouchers.admin.packs import VoucherInline
-from vouchers.models import ExamPack, Voucher
+from vouchers.models import Customer, ExamPack, Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +196,44 @@ def test_another_managers_customer_cannot_be_named_through_the_filter(
     assert response.status_code == 200
     assert "Theirs GmbH" not in response.content.decode()
     assert list(response.context["cl"].result_list) == []
+
+
+def test_the_customer_filter_box_shows_the_chosen_customer_and_reads_none_unchosen(
+    manager_client, manager
+):
+    """The box names the chosen customer; with none chosen the list reads no customer or pack
+    for its boxes."""
+    customer = CustomerFactory(account_manager=manager, name="Chosen Ltd")
+    ExamPackFactory(customer=customer)
+    changelist = reverse(VOUCHERS)
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        manager_client.get(changelist)
+    chosen = manager_client.get(changelist, {"pack__customer__id__exact": customer.pk})
+
+    read = [q["sql"] for q in unfiltered if 'FROM "vouchers_customer"' in q["sql"]]
+    assert read == []
+    assert re.search(
+        rf'<option value="{customer.pk}" selected>Chosen Ltd</option>', chosen.content.decode()
+    )
+
+
+@pytest.mark.parametrize("chosen", [None, "customer", "abc", 2**63])
+def test_the_autocomplete_box_writes_the_html_django_s_templates_write(chosen, rf, manager):
+    customer = CustomerFactory(account_manager=manager, name="Tom & Jerry <Ltd>")
+    value = customer.pk if chosen == "customer" else chosen
+    field = ExamPack._meta.get_field("customer")
+    box = forms.ModelChoiceField(
+        queryset=Customer.objects.all(),
+        required=False,
+        widget=SafeAutocompleteSelect(field, admin.site),
+    ).widget
+    attrs = {"id": "filter_x", "aria-label": "customer", "data-filter-query": 'q=a&b="c"'}
+
+    written = box.render("customer__id__exact", value, attrs=attrs)
+
+    assert written == AutocompleteSelect.render(box, "customer__id__exact", value, attrs=attrs)
+    assert ("Tom &amp; Jerry &lt;Ltd&gt;" in written) == (chosen == "customer")
 
 
 def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client):

@@ -28,6 +28,7 @@ from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin, FirstRowsInline
+from backoffice.rows import WrittenRowsAdmin
 from backoffice.widgets import SafeAutocompleteMixin
 from core.typed import CodeField
 from core.validators import validate_within_reach
@@ -166,6 +167,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 class ExamPackAdmin(
     ActionButtonsAdmin,
     ListCheckboxesAdmin,
+    WrittenRowsAdmin,
     SafeAutocompleteMixin,
     handover.HandOverViews,
     AutocompleteFiltersAdmin,

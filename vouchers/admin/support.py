@@ -37,6 +37,7 @@ from backoffice.actions import ActionButtonsAdmin, ListCheckboxesAdmin
 from backoffice.display import cut
 from backoffice.filters import AutocompleteFilter, AutocompleteFiltersAdmin
 from backoffice.paging import BoundedCountAdmin
+from backoffice.rows import WrittenRowsAdmin
 
 from .. import numbers, services
 from ..clock import anywhere_on_earth_date
@@ -182,6 +183,7 @@ class FindByNumberForm(forms.Form):
 class VoucherAdmin(
     ActionButtonsAdmin,
     ListCheckboxesAdmin,
+    WrittenRowsAdmin,
     ReadOnlyMixin,
     AutocompleteFiltersAdmin,
     BoundedCountAdmin,
