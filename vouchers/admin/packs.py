@@ -37,7 +37,7 @@ from .. import services
 from ..clock import anywhere_on_earth_date
 from ..errors import Reason, Refused
 from ..models import Customer, ExamPack, Voucher
-from ..usage import with_pack_usage
+from ..usage import pack_usage
 from . import handover
 from .confirm import ask_then_apply
 from .scoping import CustomerScopedAdmin, ReadOnlyInline
@@ -163,6 +163,18 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _with_usage(changelist):
+    """The admin's list of packs, each row of the page with its usage figures, read in
+    one statement once the page is (``usage.pack_usage``)."""
+
+    class PackChangeList(changelist):
+        def get_results(self, request):
+            super().get_results(request)
+            self.result_list = pack_usage(list(self.result_list))
+
+    return PackChangeList
+
+
 @admin.register(ExamPack)
 class ExamPackAdmin(
     ActionButtonsAdmin,
@@ -223,8 +235,15 @@ class ExamPackAdmin(
         # The customer is in every pack's name, which the list and the autocomplete
         # show. (Selected here, list_select_related would be ignored.) The candidate a
         # pack is tied to is on its page only: read there, not for every row of the list.
-        packs = super().get_queryset(request).select_related("customer")
-        return with_pack_usage(packs)
+        # The usage figures are read for the rows shown (PackChangeList, get_object).
+        return super().get_queryset(request).select_related("customer")
+
+    def get_changelist(self, request, **kwargs):
+        return _with_usage(super().get_changelist(request, **kwargs))
+
+    def get_object(self, request, object_id, from_field=None):
+        pack = super().get_object(request, object_id, from_field)
+        return pack if pack is None else pack_usage([pack])[0]
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
