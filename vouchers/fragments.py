@@ -103,10 +103,17 @@ def centre_time(sitting, fmt="SITTING_FORMAT") -> str:
     Django's ``date`` filter converts aware datetimes to the current time zone first;
     this keeps the centre's own. The format is a name from ``core/formats``
     (``SITTING_FORMAT`` by default), so the month and day names and their order are
-    the active language's; a literal format works too.
+    the active language's; a literal format works too. Each start is formatted once a
+    process for each zone, format and language: a week's sittings are the same for
+    everyone searching it.
     """
-    start = sitting.local_start()
-    return f"{date_format(start, fmt)} {start.tzname()}"
+    return _centre_time(sitting.starts_at, sitting.centre.time_zone, fmt, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _centre_time(starts_at, time_zone: str, fmt: str, language) -> str:
+    start = starts_at.astimezone(zones.zone(time_zone))
+    return f"{date_format(start, fmt)} {start.tzname()}"  # ``language``: the active one
 
 
 def in_zone(moment, time_zone, fmt="SITTING_FORMAT") -> str:
@@ -122,20 +129,26 @@ def your_time(sitting, time_zone) -> str:
     the same UTC offset as the centre's at the start (the same time, whatever
     the zone is called). The date is named only when it differs from the
     centre's, in the active language's ``SITTING_NO_YEAR_FORMAT``: "16:00 JST",
-    "Monday 29 March, 01:00 JST", "3月29日(月) 01:00 JST".
+    "Monday 29 March, 01:00 JST", "3月29日(月) 01:00 JST". Formatted once a process
+    for each start, pair of zones and language, as ``centre_time``.
     """
     if not time_zone:
         return ""
+    return _your_time(sitting.starts_at, sitting.centre.time_zone, time_zone, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _your_time(starts_at, centre_zone: str, time_zone: str, language) -> str:
     try:
         zone = zones.zone(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return ""
-    at_centre = sitting.local_start()
-    yours = sitting.starts_at.astimezone(zone)
+    at_centre = starts_at.astimezone(zones.zone(centre_zone))
+    yours = starts_at.astimezone(zone)
     if yours.utcoffset() == at_centre.utcoffset():
         return ""
     fmt = "H:i" if yours.date() == at_centre.date() else "SITTING_NO_YEAR_FORMAT"
-    return f"{date_format(yours, fmt)} {yours.tzname()}"
+    return f"{date_format(yours, fmt)} {yours.tzname()}"  # ``language``: the active one
 
 
 # --- the cards ---------------------------------------------------------------------------
