@@ -369,7 +369,11 @@ def spread_get_load(
     app server asked (the uncached one for the uncached rows)."""
     from bench.spread import write_visits
 
-    visits = workdir / f"{page}.tsv"
+    # A file of each row's own: the cold row's visits are dealt to one wrk thread, the
+    # warm row's to two. (One file for both, written by the warm row last, left the cold
+    # rounds' one thread the first thread's half: 493 visits a round of 1,000, until
+    # 2026-12-06.)
+    visits = workdir / f"{page}-{'cold' if cold else 'warm'}.tsv"
     # A cold round on one wrk thread: with two, the thread through its share first
     # stopped with connections open and held gunicorn's sync workers until the other
     # was through too, which showed as ~2 s requests in the cold rows' p99 (2026-12-06:
