@@ -22,7 +22,7 @@ PLACES_CACHE_SECONDS = 300
 logger = logging.getLogger(__name__)
 
 
-def test_centre_places() -> dict:
+def places_and_centres() -> dict:
     """Every country with a test centre and its cities (``"by_country"``: ISO code →
     cities in order), and every test centre (``"centres"``: (id, name, country, city) by
     country, city and name), from the cache in one read when kept there."""
@@ -42,12 +42,7 @@ def test_centre_places() -> dict:
 
 def centre_places() -> dict[str, list[str]]:
     """Every country with a test centre (its ISO code), each with its cities in order."""
-    return test_centre_places()["by_country"]
-
-
-def centres() -> list[tuple[int, str, str, str]]:
-    """Every test centre as (id, name, country, city), by country, city and name."""
-    return test_centre_places()["centres"]
+    return places_and_centres()["by_country"]
 
 
 def _read() -> dict:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.timezones import sort_key
 from core.typed import CodeField
 from exams.models import Exam
-from exams.places import country_name, test_centre_places
+from exams.places import country_name, places_and_centres
 
 
 class RegisterVoucherForm(forms.Form):
@@ -116,11 +116,11 @@ class SittingSearchForm(forms.Form):
     )
 
     def __init__(self, *args, places: dict | None = None, **kwargs):
-        """``places``: ``exams.places.test_centre_places()``, if the page read it already."""
+        """``places``: ``exams.places.places_and_centres()``, if the page read it already."""
         super().__init__(*args, **kwargs)
-        places = places or test_centre_places()
-        every_centre = places["centres"]
-        places = places["by_country"]
+        catalogue = places or places_and_centres()
+        every_centre = catalogue["centres"]
+        places = catalogue["by_country"]
         self.fields["country"].choices = [
             ("", _("Any country")),
             *countries_by_name(tuple(places), translation.get_language()),

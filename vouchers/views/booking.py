@@ -15,7 +15,7 @@ from django.views import View
 from accounts import ratelimit
 from accounts.timezones import country_of_time_zone
 from exams.models import Sitting
-from exams.places import test_centre_places
+from exams.places import places_and_centres
 
 from .. import calendar, page_cache, services
 from ..errors import Reason, Refused
@@ -51,7 +51,7 @@ SEARCH_FIELDS = ("country", "city", "centre", "week")
 def _home_country(candidate, places: dict) -> dict:
     """Where the booking search starts: the country of the candidate's time zone, guessed
     at sign-up from the country they gave, when a test centre is there (``places``:
-    ``test_centre_places()``)."""
+    ``places_and_centres()``)."""
     country = country_of_time_zone(candidate.time_zone)
     return {"country": country} if country in places["by_country"] else {}
 
@@ -130,7 +130,7 @@ class BookView(LoginRequiredMixin, View):
             if refusal.code == Reason.RETAKE_SAME_EXAM:
                 return render(request, self.template_name, context | {"refusal": refusal.message})
             return render(request, self.template_name, context | self._exams(request))
-        places = test_centre_places()
+        places = places_and_centres()
         search = _search_data(request, start=_home_country(request.user, places))
         # Kept for every voucher expiring that day (page_cache.py).
         step = page_cache.sitting_step_html(
