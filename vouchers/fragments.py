@@ -112,8 +112,7 @@ def centre_time(sitting, fmt="SITTING_FORMAT") -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _centre_time(starts_at, time_zone: str, fmt: str, language) -> str:
-    start = starts_at.astimezone(zones.zone(time_zone))
-    return f"{date_format(start, fmt)} {start.tzname()}"  # ``language``: the active one
+    return in_zone(starts_at, time_zone, fmt)  # ``language``: the active one
 
 
 def in_zone(moment, time_zone, fmt="SITTING_FORMAT") -> str:

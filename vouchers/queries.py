@@ -47,17 +47,6 @@ def candidate_vouchers(candidate):
     )
 
 
-def _read_live_bookings(vouchers: list[Voucher], prefetch) -> None:
-    """Read with ``prefetch`` the bookings of the ``vouchers`` (annotated ``has_bookings``)
-    that have any, in one query; the others are known to have none and ask nothing."""
-    for voucher in vouchers:
-        if not voucher.has_bookings:
-            voucher.known_live_bookings = []
-    booked = [voucher for voucher in vouchers if voucher.has_bookings]
-    if booked:
-        prefetch_related_objects(booked, prefetch)
-
-
 class _Columns:
     """One model's columns in a statement written by hand, and its instances read back
     from a row of it, each value converted as Django's own queries convert it (dates
@@ -104,10 +93,7 @@ class _Columns:
         values = list(row[start : start + len(self.fields)])
         if values[0] is None:
             return None
-        return self.build(values, self.converters(connection), connection)
-
-    def build(self, values: list, converters, connection):
-        for i, convert, column in converters:
+        for i, convert, column in self.converters(connection):
             for converter in convert:
                 values[i] = converter(values[i], column, connection)
         return self.model.from_db(connection.alias, self.names, values)
@@ -149,12 +135,12 @@ def _dashboard_statement():
         WHERE v.registered_by_id = %s
         ORDER BY p.expires_on, p.id, v.id, b.id
     """
-    # Where each model's columns are in a row; the events counted come last.
-    spans, start = {}, 0
+    # Where each model's columns begin in a row; the events counted come last.
+    starts, start = {}, 0
     for name, part in columns.items():
-        spans[name] = slice(start, start + len(part))
+        starts[name] = start
         start += len(part)
-    return sql, columns, spans
+    return sql, columns, starts
 
 
 def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
@@ -167,15 +153,14 @@ def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
     answering them (docs/decisions.md, "Speed: …"). Being one statement, the
     fingerprint is of exactly the data read.
     """
-    sql, columns, spans = _dashboard_statement()
+    sql, columns, starts = _dashboard_statement()
     db = connections[DEFAULT_DB_ALIAS]  # this thread's connection itself, not its proxy
     with db.cursor() as cursor:
         cursor.execute(sql, [candidate.pk])
         rows = cursor.fetchall()
-    convert = {name: part.converters(db) for name, part in columns.items()}
 
-    def build(name, values):
-        return columns[name].build(values, convert[name], db)
+    def read(row, name):
+        return columns[name].read(row, starts[name], db)
 
     vouchers: list[Voucher] = []
     packs: dict[int, ExamPack] = {}
@@ -183,27 +168,26 @@ def dashboard_vouchers(candidate) -> tuple[list[Voucher], tuple[int, int]]:
     exams: dict[int, Exam] = {}
     events = 0
     for row in rows:
-        parts = {name: list(row[span]) for name, span in spans.items()}
-        if not vouchers or vouchers[-1].pk != parts["voucher"][0]:
-            voucher = build("voucher", parts["voucher"])
+        if not vouchers or vouchers[-1].pk != row[starts["voucher"]]:
+            voucher = read(row, "voucher")
             pack = packs.get(voucher.pack_id)
             if pack is None:
-                pack = packs[voucher.pack_id] = build("pack", parts["pack"])
-                pack.customer = build("customer", parts["customer"])
+                pack = packs[voucher.pack_id] = read(row, "pack")
+                pack.customer = read(row, "customer")
             voucher.pack = pack
             voucher.known_live_bookings = []
             vouchers.append(voucher)
             events += row[-1]
-        if parts["booking"][0] is None:
+        booking = read(row, "booking")
+        if booking is None:  # none of the voucher's bookings, if it has any, stands
             continue
-        booking = build("booking", parts["booking"])
         exam = exams.get(booking.exam_id)
         if exam is None:
-            exam = exams[booking.exam_id] = build("exam", parts["exam"])
-        sitting = build("sitting", parts["sitting"])
+            exam = exams[booking.exam_id] = read(row, "exam")
+        sitting = read(row, "sitting")
         centre = places.get(sitting.centre_id)
         if centre is None:
-            centre = places[sitting.centre_id] = build("centre", parts["centre"])
+            centre = places[sitting.centre_id] = read(row, "centre")
         booking.exam, booking.sitting, sitting.centre = exam, sitting, centre
         booking.voucher = vouchers[-1]
         vouchers[-1].known_live_bookings.append(booking)
@@ -253,9 +237,12 @@ def voucher_to_book(candidate, pk: int, *, exam_id: int | None = None) -> Vouche
     voucher.asked_exam = exam_columns.read(row, len(voucher_columns) + len(pack_columns), db)
     # Stored as scheduled (``BookingQuerySet.unmarked``): a superset of the pending ones.
     voucher.has_bookings, voucher.candidate_may_hold_a_booking = map(bool, row[-2:])
-    bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED)
-    prefetch = Prefetch("bookings", queryset=bookings.select_related("exam", "sitting"))
-    _read_live_bookings([voucher], prefetch)
+    if voucher.has_bookings:
+        bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED)
+        bookings = bookings.select_related("exam", "sitting")
+        prefetch_related_objects([voucher], Prefetch("bookings", queryset=bookings))
+    else:
+        voucher.known_live_bookings = []
     return voucher
 
 

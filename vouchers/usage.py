@@ -85,8 +85,9 @@ def pack_usage(packs: list[ExamPack]) -> list[ExamPack]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [pack.pk for pack in packs])
         found = {row[0]: row[1:] for row in cursor.fetchall()}
+    none = [0] * len(USAGE_FIGURES)  # a pack without vouchers
     for pack in packs:
-        for name, value in zip(USAGE_FIGURES, found.get(pack.pk, [0] * 6), strict=True):
+        for name, value in zip(USAGE_FIGURES, found.get(pack.pk, none), strict=True):
             setattr(pack, name, value)
     return packs
 

@@ -254,8 +254,11 @@ def _invalid(bound) -> str:
 def _select(bound, invalid: str) -> str:
     value = bound.value()
     chosen = f'value="{escape("" if value is None else str(value))}">'
+    # The labels as strings: a lazy one ("Any country") in the key would be compared in
+    # whatever language is active when the cache is searched.
+    choices = tuple((str(key), str(label)) for key, label in bound.field.choices)
     # Each value is in its select once: mark that one (the empty one when none is asked).
-    options = _options(tuple(bound.field.choices)).replace(chosen, chosen[:-1] + " selected>", 1)
+    options = _options(choices).replace(chosen, chosen[:-1] + " selected>", 1)
     state = " is-invalid" if invalid else ""
     return (
         f'<select name="{bound.name}"{invalid} class="select form-select{state}" '
@@ -269,8 +272,7 @@ def _options(choices: tuple) -> str:
     choices (a country's cities, its test centres…), as the same few lists come back
     on every search and each is up to a hundred options long."""
     return "".join(
-        f'<option value="{escape(str(key))}">{escape(str(label))}</option>'
-        for key, label in choices
+        f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in choices
     )
 
 
