@@ -185,9 +185,14 @@ class Command(BaseCommand):
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
                 )
+            # VACUUM as well as ANALYZE: a table written in bulk has no visibility map
+            # until autovacuum reaches it, and without one PostgreSQL reads every row an
+            # index finds from the table too, or plans around it (the pack list's count
+            # hashed 20,000 packs: 5 ms, against 0.9 ms by index alone once vacuumed).
+            # Production's tables are vacuumed as they grow; the benchmark's should be too.
             began = time.perf_counter()
-            cursor.execute("ANALYZE")
-        self.stdout.write(f"ANALYZE in {time.perf_counter() - began:.1f} s")
+            cursor.execute("VACUUM (ANALYZE)")
+        self.stdout.write(f"VACUUM (ANALYZE) in {time.perf_counter() - began:.1f} s")
 
 
 def _sqlite_value(value):
