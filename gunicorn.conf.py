@@ -6,6 +6,7 @@ machine, start from workers = 2 × cores and measure with ``bench/run.py --compa
 Every value can be changed from the environment without editing this file.
 """
 
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -24,6 +25,23 @@ worker_class = "gthread" if threads > 1 else "sync"
 # Load Django once, before forking: quicker start, less memory. Nothing opens a
 # database connection at import, so no connection is shared across the fork.
 preload_app = True
+# Django, its apps and their caches are some 90,000 objects that live as long as the
+# process. Frozen before the fork, the garbage collector never walks them again in a
+# worker (a full collection of them took 40 ms, a pause in the middle of a request),
+# and the pages they sit on stay shared between the workers instead of being copied
+# as the collector touches them. (Python's own advice for a process that forks:
+# collect nothing while loading, freeze before the fork, collect again in the child.)
+gc.disable()
+
+
+def pre_fork(server, worker):
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    gc.enable()
+
+
 # A request that takes this long is stuck: the worker is restarted.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
