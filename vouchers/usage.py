@@ -47,7 +47,7 @@ def pack_usage(packs: list[ExamPack]) -> list[ExamPack]:
     """Set on each pack its usage figures (``USAGE_FIGURES``: vouchers in all,
     registered, booked, passed, retakes used, never booked nor voided), read for all of
     them in one statement: one pass over their vouchers, each voucher's bookings looked
-    up by index. A page of the pack list reads them for its fifty packs once the page is
+    up by index. A page of the pack list reads them for its 25 packs once the page is
     read. (They were six subqueries in the page's own query, which Django compiled and
     PostgreSQL planned on every request: the list's CPU went from about 26 to 19 ms a
     request on the benchmark's data set.) Returns the packs."""
