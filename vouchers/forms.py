@@ -133,11 +133,21 @@ class SittingSearchForm(forms.Form):
             cities = sorted({city for cities in places.values() for city in cities})
         self.fields["city"].choices = [("", _("Any city"))] + [(c, c) for c in cities]
         city = self.data.get("city") if self.is_bound else None
+        # The test centres of the country or city chosen. With neither, none is listed:
+        # the whole world's would be a list of hundreds (thousands, for a programme the
+        # size of the big ones), unreadable, and written out on every search; a centre
+        # asked for by itself (a link to it) is still offered, alone.
+        self.centres_listed = country in places or city in cities
+        asked = str(self.data.get("centre")) if self.is_bound else None
         self.fields["centre"].choices = [("", _("Any test centre"))] + [
             (pk, name if city in cities else f"{name}, {centre_city}")
             for pk, name, centre_country, centre_city in every_centre
-            if (country not in places or centre_country == country)
-            and (city not in cities or centre_city == city)
+            if (
+                (country not in places or centre_country == country)
+                and (city not in cities or centre_city == city)
+                if self.centres_listed
+                else str(pk) == asked
+            )
         ]
 
     def place(self) -> dict:

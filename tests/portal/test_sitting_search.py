@@ -108,6 +108,22 @@ def test_sittings_can_be_narrowed_to_one_test_centre(signed_in, voucher, exam, b
     assert offered_in_every_week(signed_in, url) == {here.pk}
 
 
+def test_test_centres_are_offered_once_a_country_is_chosen(signed_in, voucher, exam, berlin):
+    """Anywhere in the world, the centre list would be every centre there is: the page
+    asks for a country or city first, and lists that one's centres."""
+    tokyo = TestCenterFactory(name="Tokyo Shinjuku", country="JP", city="Tokyo")
+
+    anywhere = signed_in.get(book_url(voucher, exam=exam.pk))
+    in_japan = signed_in.get(book_url(voucher, exam=exam.pk, country="JP"))
+
+    assert "To choose a test centre, first choose its country or city." in text(anywhere)
+    assert f'<option value="{tokyo.pk}">' not in anywhere.content.decode()
+    assert f'<option value="{berlin.pk}">' not in anywhere.content.decode()
+    assert f'<option value="{tokyo.pk}">Tokyo Shinjuku, Tokyo</option>' in in_japan.content.decode()
+    assert f'<option value="{berlin.pk}">' not in in_japan.content.decode()
+    assert "first choose its country or city" not in text(in_japan)
+
+
 def test_booking_starts_in_the_candidates_own_country(
     signed_in, candidate, voucher, exam, berlin, now
 ):

@@ -56,3 +56,22 @@ def test_the_sitting_search_offers_every_country_and_the_chosen_countrys_cities(
     assert [c for c, _ in in_japan.fields["city"].choices] == ["", "Osaka", "Tokyo"]
     assert in_japan.is_valid()
     assert not SittingSearchForm({"country": "JP", "city": "Berlin"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_test_centres_are_listed_once_a_country_or_city_is_chosen():
+    tokyo = TestCenterFactory(country="JP", city="Tokyo", name="Tokyo Centre")
+    osaka = TestCenterFactory(country="JP", city="Osaka", name="Osaka Centre")
+    berlin = TestCenterFactory(country="DE", city="Berlin", name="Berlin Centre")
+
+    def offered(data):
+        return [pk for pk, _ in SittingSearchForm(data).fields["centre"].choices if pk]
+
+    assert offered({}) == []
+    assert not SittingSearchForm({}).centres_listed
+    assert sorted(offered({"country": "JP"})) == sorted([tokyo.pk, osaka.pk])
+    assert offered({"city": "Berlin"}) == [berlin.pk]
+    # A centre asked for by itself (a link to it) is offered alone, and found.
+    alone = SittingSearchForm({"centre": str(osaka.pk)})
+    assert offered({"centre": str(osaka.pk)}) == [osaka.pk]
+    assert alone.place()["centre"] == osaka.pk

@@ -68,6 +68,8 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
         "Times are the test centre's local time, with its time zone. Only sittings with a "
         "free seat on or before your voucher's expiry date (%(expires_on)s) are shown."
     ) % {"expires_on": format_day(expires_on)}
+    if not where.centres_listed:
+        hint += " " + _("To choose a test centre, first choose its country or city.")
     form_label = escape(_("Where to sit the exam"))
     show = escape(_("Show sittings"))
     parts = [
