@@ -18,6 +18,14 @@ def test_a_number_is_twenty_symbols_with_at_least_80_bits_of_entropy():
     assert numbers.RANDOM_LENGTH * math.log2(len(numbers.ALPHABET)) >= 80
 
 
+def test_every_symbol_turns_up_in_every_place():
+    """Each place is drawn from the whole alphabet: in 2,000 numbers a symbol missing from
+    one place would be a chance of one in 10^25, or a fault in how numbers are drawn."""
+    bodies = [numbers.generate()[: numbers.RANDOM_LENGTH] for _ in range(2000)]
+    for place in range(numbers.RANDOM_LENGTH):
+        assert {body[place] for body in bodies} == set(numbers.ALPHABET)
+
+
 def test_numbers_never_contain_look_alike_characters():
     assert not set("0O1IL") & set(numbers.ALPHABET)
     for _ in range(200):
