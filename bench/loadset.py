@@ -43,6 +43,8 @@ BENCH_PASSWORD = "secondshot-bench"
 # Every account's language, own time zone (none: the centre's) and e-mail reminders.
 USER_PREFERENCES = ("en", "", True)
 STAFF_DOMAIN = "staff.load.test"
+# The account manager whose pack list the benchmark measures (bench/run.py).
+PACK_LIST_MANAGER = f"manager1@{STAFF_DOMAIN}"
 CANDIDATE_DOMAIN = "load.test"
 
 DAY = timedelta(days=1)

@@ -531,12 +531,20 @@ def back_office_page(name, path, cookies, must_contain=None):
 
 
 def time_issue_pack() -> dict:
+    from bench.loadset import PACK_LIST_MANAGER
     from vouchers import services
     from vouchers.models import Customer
 
-    # The last customer's: not one of the account manager whose pack list is measured,
-    # so the benchmark's own 10,000-voucher packs do not top the list it measures.
-    customer = Customer.objects.select_related("account_manager").order_by("pk").last()
+    # Not a customer of the account manager whose pack list is measured, so the
+    # benchmark's own 10,000-voucher packs never top the list it measures (the last
+    # customer was, at scale 0.1, where there are two managers: the list then counted
+    # the usage of 10,000 vouchers, 37 ms of its 47).
+    customer = (
+        Customer.objects.select_related("account_manager")
+        .exclude(account_manager__email=PACK_LIST_MANAGER)
+        .order_by("pk")
+        .last()
+    )
     began = time.perf_counter()
     services.issue_pack(
         customer=customer,
@@ -603,7 +611,7 @@ def run(args, env):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from bench.loadset import BENCH_PASSWORD, STAFF_DOMAIN, join_staff_groups
+    from bench.loadset import BENCH_PASSWORD, PACK_LIST_MANAGER, STAFF_DOMAIN, join_staff_groups
     from bench.loadset_checks import consistency_problems
     from bench.pages import cast as pick_cast
     from vouchers.models import Voucher
@@ -674,7 +682,7 @@ def run(args, env):
         manager_path = reverse("admin:vouchers_exampack_changelist")
         for name, email, path, needle in (
             ("support search", f"support@{STAFF_DOMAIN}", support_path, sought.masked_number),
-            ("pack changelist", f"manager1@{STAFF_DOMAIN}", manager_path, None),
+            ("pack changelist", PACK_LIST_MANAGER, manager_path, None),
         ):
             try:
                 staff = sign_in(email, BENCH_PASSWORD, login_path="/admin/login/")
