@@ -30,7 +30,8 @@ preload_app = True
 # worker (a full collection of them took 40 ms, a pause in the middle of a request),
 # and the pages they sit on stay shared between the workers instead of being copied
 # as the collector touches them. (Python's own advice for a process that forks:
-# collect nothing while loading, freeze before the fork, collect again in the child.)
+# collect nothing while loading, freeze before the fork, collect again in the child.
+# The master, which only watches its workers, collects nothing.)
 gc.disable()
 
 

@@ -138,7 +138,7 @@ class SittingSearchForm(forms.Form):
         # size of the big ones), unreadable, and written out on every search; a centre
         # asked for by itself (a link to it) is still offered, alone.
         self.centres_listed = country in places or city in cities
-        asked = str(self.data.get("centre")) if self.is_bound else None
+        asked = self.data.get("centre") if self.is_bound else None
         self.fields["centre"].choices = [("", _("Any test centre"))] + [
             (pk, name if city in cities else f"{name}, {centre_city}")
             for pk, name, centre_country, centre_city in every_centre
