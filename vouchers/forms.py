@@ -138,16 +138,23 @@ class SittingSearchForm(forms.Form):
         # size of the big ones), unreadable, and written out on every search; a centre
         # asked for by itself (a link to it) is still offered, alone.
         self.centres_listed = country in places or city in cities
-        asked = self.data.get("centre") if self.is_bound else None
+        if self.centres_listed:
+            offered = [
+                (pk, name, centre_city)
+                for pk, name, centre_country, centre_city in every_centre
+                if (country not in places or centre_country == country)
+                and (city not in cities or centre_city == city)
+            ]
+        else:
+            asked = self.data.get("centre") if self.is_bound else None
+            offered = [
+                (pk, name, centre_city)
+                for pk, name, _country, centre_city in every_centre
+                if str(pk) == asked
+            ]
         self.fields["centre"].choices = [("", _("Any test centre"))] + [
             (pk, name if city in cities else f"{name}, {centre_city}")
-            for pk, name, centre_country, centre_city in every_centre
-            if (
-                (country not in places or centre_country == country)
-                and (city not in cities or centre_city == city)
-                if self.centres_listed
-                else str(pk) == asked
-            )
+            for pk, name, centre_city in offered
         ]
 
     def place(self) -> dict:
