@@ -75,6 +75,27 @@ def test_changelists_list_only_the_managers_own_customers(manager_client, mine, 
     assert theirs["voucher"].masked_number not in page
 
 
+def test_a_manager_without_customers_sees_an_empty_pack_list(other_manager_client, mine):
+    page = other_manager_client.get(reverse("admin:vouchers_exampack_changelist"))
+    assert page.status_code == 200
+    assert "Mine Ltd" not in page.content.decode()
+    assert "0 exam packs" in page.content.decode()
+
+
+def test_a_customer_handed_to_another_manager_takes_its_packs_along(
+    manager_client, other_manager_client, other_manager, mine
+):
+    """The pack list narrows by the ids of the manager's customers, read at each request."""
+    changelist = reverse("admin:vouchers_exampack_changelist")
+    assert "Mine Ltd" in manager_client.get(changelist).content.decode()
+    mine["customer"].account_manager = other_manager
+    mine["customer"].save()
+    assert "Mine Ltd" not in manager_client.get(changelist).content.decode()
+    assert "Mine Ltd" in other_manager_client.get(changelist).content.decode()
+    assert other_manager_client.get(url("pack", mine["pack"])).status_code == 200
+    assert manager_client.get(url("pack", mine["pack"])).status_code == 302
+
+
 def test_the_booking_list_shows_only_the_managers_customers_candidates(
     manager_client, mine, theirs
 ):

@@ -187,6 +187,7 @@ class ExamPackAdmin(
     CustomerScopedAdmin,
 ):
     account_manager_path = "customer__account_manager"
+    customer_column = "customer_id"
     form = IssuePackForm
     add_fieldsets = [
         (None, {"fields": ["customer", "exam_count", "expires_on", "is_second_shot"]}),
