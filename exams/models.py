@@ -131,8 +131,13 @@ class Sitting(models.Model):
     bug in Python let one through.
     """
 
+    # No index of its own: the unique (centre, starts_at) below serves every lookup by centre.
     centre = models.ForeignKey(
-        TestCenter, on_delete=models.PROTECT, related_name="sittings", verbose_name=_("centre")
+        TestCenter,
+        on_delete=models.PROTECT,
+        related_name="sittings",
+        verbose_name=_("centre"),
+        db_index=False,
     )
     starts_at = models.DateTimeField(
         _("starts at"), help_text=_("Stored in UTC; shown in the centre's time zone.")

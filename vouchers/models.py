@@ -568,14 +568,21 @@ class Booking(models.Model):
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("voucher")
     )
+    # No index of their own: (candidate, status) and (sitting, status) below serve
+    # every lookup by either, and each booking written keeps two indexes fewer.
     candidate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="bookings",
         verbose_name=_("candidate"),
+        db_index=False,
     )
     sitting = models.ForeignKey(
-        Sitting, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("sitting")
+        Sitting,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("sitting"),
+        db_index=False,
     )
     exam = models.ForeignKey(
         Exam, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("exam")
@@ -810,8 +817,13 @@ class VoucherEvent(TrailEvent):
         )
         NUMBER_RETIRED = "voucher.number_retired", _("Number retired: account erased")
 
+    # No index of its own: (voucher, -at) below serves every lookup by voucher.
     voucher = models.ForeignKey(
-        Voucher, on_delete=models.PROTECT, related_name="events", verbose_name=_("voucher")
+        Voucher,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("voucher"),
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
 
