@@ -12,7 +12,7 @@ from django.utils import timezone
 from exams import seats
 from exams.models import Exam, Sitting
 
-from .. import audit, locking, tasks
+from .. import audit, locking, queries, tasks
 from ..errors import Reason, Refused
 from ..models import Booking, Voucher, VoucherEvent
 
@@ -138,10 +138,9 @@ def _read_bookings(voucher: Voucher, candidate) -> list[Booking]:
 
     With their exam and sitting, which the rules read; a sitting's centre only for
     the refusal that names the booking still to come, so it is left to that refusal.
+    The statement is written by hand (``queries.bookings_to_check``).
     """
-    live = Booking.objects.filter(voucher=voucher.pk).exclude(status=Booking.Status.CANCELLED)
-    unmarked = Booking.objects.filter(candidate=candidate.pk).unmarked()
-    bookings = list((live | unmarked).select_related("exam", "sitting").order_by("pk"))
+    bookings = queries.bookings_to_check(voucher_id=voucher.pk, candidate_id=candidate.pk)
     voucher.known_live_bookings = [
         b for b in bookings if b.voucher_id == voucher.pk and b.status != Booking.Status.CANCELLED
     ]
