@@ -69,14 +69,16 @@ class OneOfIds(Expression):
         (self.column,) = exprs
 
     def as_sql(self, compiler, connection):
-        # SQLite: the ids as a JSON array, read back as rows.
+        # SQLite: the ids as a JSON array, read back as rows. In brackets: Django
+        # compares a condition with 1 on SQLite, which has no booleans.
         column, params = compiler.compile(self.column)
-        return f"{column} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))
+        sql = f"({column} IN (SELECT value FROM json_each(%s)))"
+        return sql, (*params, json.dumps(self.ids))
 
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)
         array_type = self.column.output_field.db_type(connection)
-        return f"{column} = ANY(%s::{array_type}[])", (*params, self.ids)
+        return f"({column} = ANY(%s::{array_type}[]))", (*params, self.ids)
 
 
 class ReadOnlyMixin:
