@@ -654,6 +654,8 @@ def run(args, env):
         visitors = candidates_signed_in(cast, at_once=args.connections)
         args.seconds_signing_in = round(time.perf_counter() - began, 1)
         say(f"  signed in through the sign-in form in {args.seconds_signing_in} s")
+        args.sittings_listed = sittings_listed(visitors[0])
+        say(f"  the sitting search lists {args.sittings_listed} sittings (next week's first page)")
         say(f"Measuring (wrk on loopback, {args.rounds} rounds of {args.duration} s a page):")
         floor = get_load("/bench/floor/", reader)
         floor.what = "GET /bench/floor/"
@@ -664,13 +666,19 @@ def run(args, env):
             for cold in (True, False):
                 load = spread_get_load(page, visitors, workdir, args.cache, cold=cold)
                 note = "cache emptied, each candidate's first visit" if cold else "cache kept"
+                if page == "search":
+                    note += f"; {args.sittings_listed} sittings listed"
                 scenarios.append((f"{name}, {'cold' if cold else 'warm'}", load, note))
         uncached = spread_get_load(
             "search", visitors, workdir, args.cache, cold=False, port=UNCACHED_PORT
         )
         uncached.warm_up = lambda args: uncached(args, 2)
         scenarios.append(
-            ("sitting search, uncached", uncached, "rendered for every request, nothing kept")
+            (
+                "sitting search, uncached",
+                uncached,
+                f"rendered for every request, nothing kept; {args.sittings_listed} sittings listed",
+            )
         )
         n = args.connections
         scenarios += [
@@ -734,13 +742,25 @@ def run(args, env):
     }
 
 
+def sittings_listed(visitor) -> int:
+    """How many sittings a candidate's sitting search offers: the page measured is the
+    list, not a refusal or an empty week."""
+    status, page, _, _ = request("GET", visitor.search, headers={"Cookie": visitor.cookie})
+    listed = page.count("sitting-action")
+    if status != 200 or not listed:
+        raise SystemExit(f"The sitting search {visitor.search} lists no sitting (HTTP {status})")
+    return listed
+
+
 def candidates_signed_in(cast, *, at_once: int):
     """Every booker of ``cast`` signed in through the sign-in form, ``at_once`` at a time,
     with the URLs of their own pages (bench/spread.py)."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from bench.loadset import BENCH_PASSWORD
     from bench.spread import Visitor, sign_in_all
+    from vouchers.queries import monday_of
 
     form = sign_in_form()
     cookies = sign_in_all(
@@ -749,13 +769,17 @@ def candidates_signed_in(cast, *, at_once: int):
         at_once=at_once,
     )
     dashboard = reverse("portal:dashboard")
+    # The sitting search asks for next week: a full week at any hour of any day the
+    # benchmark runs (what is left of this week is a handful of sittings on a Sunday
+    # evening, a full page on a Monday), so its figures do not depend on when it ran.
+    week = (monday_of(timezone.now().date()) + timedelta(days=7)).isoformat()
     return [
         Visitor(
             email=b.email,
             cookie=cookie_header(cookies[b.email]),
             csrf=cookies[b.email]["csrftoken"],
             dashboard=dashboard,
-            search=reverse("portal:book", args=[b.voucher]) + f"?exam={cast.exam}",
+            search=reverse("portal:book", args=[b.voucher]) + f"?exam={cast.exam}&week={week}",
             book=tuple(
                 reverse("portal:review_booking", args=[b.voucher, s]) + f"?exam={cast.exam}"
                 for s in b.sittings
@@ -780,6 +804,7 @@ def conditions(args, User) -> dict:
         "connections": args.connections,
         "candidates_signed_in": args.candidates,
         "seconds_signing_in": getattr(args, "seconds_signing_in", None),
+        "sittings_listed_by_the_search": getattr(args, "sittings_listed", None),
         "seconds_per_page": args.duration,
         "rounds": args.rounds,
         "gunicorn_workers": int(server.get("GUNICORN_WORKERS", 0)) or "gunicorn.conf.py",

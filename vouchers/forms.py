@@ -98,6 +98,17 @@ class FlatChoiceField(forms.TypedChoiceField):
         return str(value) in self._values
 
 
+class _SittingId(forms.Field):
+    """A sitting's id in the address (where a week's next page starts), or None: the
+    page's own link writes it, and anything else there is no page but the first."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 class SittingSearchForm(forms.Form):
     """Where and when to sit the exam: country, city or test centre, and the week.
 
@@ -114,6 +125,9 @@ class SittingSearchForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    # Not one of the page's controls: its link to a week's next page sets it, and a
+    # search sent from the form starts the week from its first sitting.
+    after = _SittingId(required=False)
 
     def __init__(self, *args, places: dict | None = None, **kwargs):
         """``places``: ``exams.places.places_and_centres()``, if the page read it already."""

@@ -29,9 +29,11 @@ from .models import (
 )
 
 _PAGE = 40
-# The most sittings a week's list shows: a week in any country can hold hundreds,
-# which nobody reads; past this many the page asks for a country, city or centre.
-WEEK_LIST_LIMIT = 40
+# The most sittings one page of a week's list shows: a week in any country can hold
+# hundreds, which nobody reads. Past this many the page lists the week's next ones on
+# another page and suggests a country, city or centre. Ten: a phone's screenful or
+# two, and a page whose cost does not grow with the catalogue (bench/README.md).
+WEEK_PAGE = 10
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
 # filter, refined with each sitting's own local date.
 _MAX_UTC_OFFSET = timedelta(hours=14)
@@ -274,7 +276,10 @@ class SittingWeek:
     earlier: date | None  # the Monday before, if the voucher can pay for anything then
     later: date | None  # the Monday after, if it is on or before expiry
     next_sitting: Sitting | None  # the first one after the week, when the week has none
-    more: bool = False  # the week has more than WEEK_LIST_LIMIT: the first ones are listed
+    # The page lists the week's sittings after this one (the last of the page before).
+    after: Sitting | None = None
+    # The last sitting of this page, when the week has more after it (on the next page).
+    continue_after: Sitting | None = None
 
     @property
     def sunday(self) -> date:
@@ -283,6 +288,11 @@ class SittingWeek:
     @property
     def count(self) -> int:
         return sum(len(sittings) for _day, sittings in self.days)
+
+    @property
+    def more(self) -> bool:
+        """The week has more sittings than this page lists, after them."""
+        return self.continue_after is not None
 
 
 def monday_of(day: date) -> date:
@@ -308,6 +318,7 @@ def _free_sittings(
     exclude=None,
     limit=None,
     keep=None,
+    after: Sitting | None = None,
 ) -> list[Sitting]:
     """Sittings after ``now`` with a free seat starting in [start, end) whose date at their
     test centre is one of ``days`` (first, last), in the place (``country``, ``city``,
@@ -320,7 +331,8 @@ def _free_sittings(
 
     ``limit`` bounds the rows the statement returns; ``keep``, the sittings returned,
     the rows past them left unread (a week's list reads one more than it shows, to
-    know there are more, however many sittings the week holds)."""
+    know there are more, however many sittings the week holds). ``after`` (with its
+    centre): only the sittings after it in that order, for a list's next page."""
     sitting, centre = _sitting_columns()
     db = connections[DEFAULT_DB_ALIAS]
     moment = db.ops.adapt_datetimefield_value
@@ -337,6 +349,9 @@ def _free_sittings(
     if exclude is not None:
         where.append("s.id <> %s")
         params.append(exclude.pk)
+    if after is not None:
+        where.append("(s.starts_at, t.name, s.id) > (%s, %s, %s)")
+        params += [moment(after.starts_at), after.centre.name, after.pk]
     sql = (
         f"SELECT {sitting.sql}, {centre.sql} FROM {Sitting._meta.db_table} s"
         f" JOIN {TestCenter._meta.db_table} t ON t.id = s.centre_id"
@@ -373,7 +388,13 @@ def _rows(cursor, size: int = 50):
 
 
 def sittings_in_week(
-    voucher: Voucher, *, now: datetime, week: date | None = None, exclude=None, **place
+    voucher: Voucher,
+    *,
+    now: datetime,
+    week: date | None = None,
+    after: int | None = None,
+    exclude=None,
+    **place,
 ) -> SittingWeek:
     """Sittings the voucher can pay for (future, a free seat, on or before expiry) whose
     local date at their centre falls in the week holding ``week`` (this week if None),
@@ -382,9 +403,12 @@ def sittings_in_week(
     With no week asked for, the week of the first such sitting: this week's in one
     query, as nearly always; three when this week has none (this week, the first
     sitting, its week). A week asked for takes one query, and one more for the next
-    sitting when it has none. Whatever the week or the size of the catalogue: a week
-    lists its first ``WEEK_LIST_LIMIT`` sittings and says whether it has more
-    (``more``), the rest of its rows left unread.
+    sitting when it has none. Whatever the week or the size of the catalogue: a page
+    lists at most ``WEEK_PAGE`` sittings, the rest of the week's rows left unread, and
+    names the last one when the week has more (``continue_after``); ``after``, that
+    sitting's id, asks for the next page (one query more). An ``after`` that is not a
+    sitting of the week asked for, or after which nothing is left, is the week's first
+    page.
     """
     first_monday = monday_of(now.date())
     monday = max(monday_of(week or now.date()), first_monday)
@@ -412,32 +436,49 @@ def sittings_in_week(
         # passed over: one short page nearly always holds the first one.
         return next((s for s in later if payable(s)), None)
 
-    def week_from(monday: date) -> tuple[dict[date, list[Sitting]], bool]:
-        """The week's sittings by day, the first WEEK_LIST_LIMIT; and whether it has more."""
-        listed = sittings(monday, monday + timedelta(days=6), keep=WEEK_LIST_LIMIT + 1)
+    def page_of(monday: date, after: Sitting | None = None):
+        """The page's sittings by day, at most WEEK_PAGE of the week's (those after
+        ``after``); and the last one read when the week has more."""
+        # Not past expiry: the next page is never one of sittings the voucher cannot pay for.
+        last = min(monday + timedelta(days=6), expires_on)
+        listed = sittings(monday, last, keep=WEEK_PAGE + 1, after=after)
         by_day: dict[date, list[Sitting]] = {}
-        for sitting in listed[:WEEK_LIST_LIMIT]:
+        for sitting in listed[:WEEK_PAGE]:
             if payable(sitting):
                 by_day.setdefault(sitting.local_date(), []).append(sitting)
-        return by_day, len(listed) > WEEK_LIST_LIMIT
+        return by_day, listed[WEEK_PAGE - 1] if len(listed) > WEEK_PAGE else None
 
-    by_day, more = week_from(monday)
+    def sitting_of_week(pk: int | None) -> Sitting | None:
+        if pk is None or week is None:
+            return None
+        found = Sitting.objects.select_related("centre").filter(pk=pk).first()
+        if found is None or monday_of(found.local_date()) != monday:
+            return None
+        return found
+
+    continued = sitting_of_week(after)
+    by_day, continue_after = page_of(monday, continued)
+    if continued is not None and not by_day:
+        # Nothing left after it (its seats taken since): the week from its start.
+        continued = None
+        by_day, continue_after = page_of(monday)
     if week is None and not by_day:
         # No week asked for and none this week: the week of the first sitting, so the
         # list is never empty while there is one to offer.
         first = first_from(first_monday)
         if first is not None:
             monday = monday_of(first.local_date())
-            by_day, more = week_from(monday)
-    after = monday + timedelta(days=7)
-    next_sitting = first_from(after) if not by_day and after <= expires_on else None
+            by_day, continue_after = page_of(monday)
+    following = monday + timedelta(days=7)
+    next_sitting = first_from(following) if not by_day and following <= expires_on else None
     return SittingWeek(
         monday=monday,
         days=sorted(by_day.items()),
         earlier=monday - timedelta(days=7) if monday > first_monday else None,
-        later=after if after <= expires_on else None,
+        later=following if following <= expires_on else None,
         next_sitting=next_sitting,
-        more=more,
+        after=continued,
+        continue_after=continue_after,
     )
 
 

@@ -2,7 +2,7 @@
 by keyboard alone."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -19,6 +19,7 @@ from tests.factories import (
     VoucherFactory,
 )
 from vouchers import services
+from vouchers.queries import WEEK_PAGE, monday_of
 from vouchers.tokens import make_recovery_token
 
 AXE = Axe()
@@ -95,6 +96,17 @@ def test_every_candidate_page_meets_wcag_22_aa(browser, live_server, catalogue, 
     pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={later}")
     pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={empty}")
     pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&centre={sitting.centre_id}")
+    # A busy week: its first page (a line suggests a place) and its next page.
+    busy = monday_of((timezone.now() + timedelta(days=21)).date()) + timedelta(days=2)
+    morning = datetime.combine(busy, time(8), tzinfo=UTC)
+    crowd = [
+        SittingFactory(centre=sitting.centre, starts_at=morning + timedelta(minutes=20 * i))
+        for i in range(WEEK_PAGE + 2)
+    ]
+    pages.append(f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={busy}")
+    pages.append(
+        f"/vouchers/{fresh.pk}/book/?exam={exam.pk}&week={busy}&after={crowd[WEEK_PAGE - 1].pk}"
+    )
     # A sitting inside the cut-off: the review page asks to tick the box.
     soon = SittingFactory(centre=sitting.centre, starts_at=timezone.now() + timedelta(hours=6))
     pages.append(f"/vouchers/{fresh.pk}/book/{soon.pk}/?exam={exam.pk}")

@@ -74,21 +74,26 @@ def offered_sittings(response) -> set[int]:
 
 
 def week_links(response, words: str) -> list[str]:
-    """The addresses of the links to another week that read ``words`` ("Later week")."""
+    """The addresses of the links to another week or page that read ``words`` ("Later
+    week", "Next sittings of this week")."""
     return [href for href, w in links(response) if w.strip("←→ ") == words]
 
 
 def offered_in_every_week(client, url: str) -> set[int]:
-    """The sittings offered on the page and on every later week it leads to, as a
-    candidate clicking "Later week" until there is none would see them."""
-    offered, seen = set(), set()
-    while url and url not in seen:
+    """The sittings offered on the page and on every later week and page it leads to,
+    as a candidate clicking "Next sittings of this week" and "Later week" until there
+    is none would see them."""
+    offered, seen, to_read = set(), set(), [url]
+    while to_read:
+        url = to_read.pop()
+        if url in seen:
+            continue
         seen.add(url)
         response = client.get(url)
         assert response.status_code == 200
         offered |= offered_sittings(response)
-        later = week_links(response, "Later week")
-        url = later[0] if later else None
+        to_read += week_links(response, "Later week")
+        to_read += week_links(response, "Next sittings of this week")
     return offered
 
 

@@ -6,7 +6,7 @@ way the portal or the back office does, and opens it again: the change must
 show at once. See vouchers/page_cache.py for how each kind is caught.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from unittest import mock
 
 import pytest
@@ -23,10 +23,11 @@ from tests.factories import (
     StaffFactory,
     VoucherFactory,
 )
-from tests.portal.pages import book_url, links, offered_sittings
+from tests.portal.pages import book_url, links, offered_sittings, week_links
 from vouchers import page_cache, services
 from vouchers.clock import ANYWHERE_ON_EARTH
 from vouchers.models import Booking
+from vouchers.queries import WEEK_PAGE, monday_of
 
 DASHBOARD = reverse("portal:dashboard")
 
@@ -239,6 +240,33 @@ def test_one_kept_sitting_list_serves_every_voucher_expiring_that_day(
         for href, _ in links(second)
         if "/book/" in href and "?exam=" in href and "week=" not in href
     ] == [f"{review}?exam={exam.pk}"]
+
+
+def test_a_weeks_next_page_is_kept_but_a_page_after_no_sitting_of_the_week_is_not(
+    signed_in, voucher, other_client, other_candidate, exam
+):
+    """A next page is a search like any other; an ``after`` the page did not take (the
+    week's first page shown instead) is not kept, or every number typed would be a key."""
+    monday = monday_of((timezone.now() + timedelta(days=14)).date())
+    morning = datetime.combine(monday + timedelta(days=1), time(9), tzinfo=UTC)
+    for i in range(WEEK_PAGE + 2):
+        SittingFactory(starts_at=morning + timedelta(minutes=i), seats=10)
+    theirs = RegisteredVoucherFactory(
+        registered_by=other_candidate, pack__expires_on=voucher.pack.expires_on
+    )
+    first = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+    (next_page,) = week_links(first, "Next sittings of this week")
+    unknown = f"?exam={exam.pk}&week={monday.isoformat()}&after=999999"
+    assert signed_in.get(next_page).status_code == 200
+    assert signed_in.get(book_url(voucher) + unknown).status_code == 200
+    Sitting.objects.update(seats_taken=3)  # booked elsewhere meanwhile
+
+    kept = other_client.get(book_url(theirs) + "?" + next_page.split("?")[1])
+    not_kept = other_client.get(book_url(theirs) + unknown)
+
+    assert "10 seats left" in kept.content.decode(), "the next page as kept"
+    assert "7 seats left" in not_kept.content.decode()
+    assert "10 seats left" not in not_kept.content.decode()
 
 
 def test_a_sitting_list_kept_for_no_seconds_is_rendered_for_every_request(

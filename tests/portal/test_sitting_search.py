@@ -1,11 +1,14 @@
 """Finding a sitting: by country, city or centre, a week at a time up to the voucher's
 expiry, grouped by day at the centre (SS-2, SS-9)."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
+from exams.models import Sitting
 from tests.factories import RegisteredVoucherFactory, SittingFactory, TestCenterFactory
 from tests.portal.pages import (
     book,
@@ -16,7 +19,7 @@ from tests.portal.pages import (
     text,
     week_links,
 )
-from vouchers.queries import WEEK_LIST_LIMIT, monday_of
+from vouchers.queries import WEEK_PAGE, monday_of
 
 pytestmark = pytest.mark.django_db
 
@@ -175,30 +178,151 @@ def test_another_candidates_voucher_expiring_the_same_day_sees_the_same_weeks(
     assert sitting.pk in mine
 
 
-def test_a_week_with_more_sittings_than_a_list_holds_shows_the_first_and_asks_for_a_place(
-    signed_in, voucher, exam, berlin, now
-):
-    """A week in any country can hold hundreds of sittings, more than anyone reads: the
-    first WEEK_LIST_LIMIT are listed by start and the page asks for a place; a place
-    chosen lists its own."""
-    tokyo = TestCenterFactory(name="Shibuya", country="JP", city="Tokyo", time_zone="Asia/Tokyo")
+def busy_week(berlin, now):
+    """A week two weeks on with 2 × WEEK_PAGE + 2 sittings on its Tuesday: all but three
+    in Berlin a minute apart, then three at the same hour at Berlin and two other centres
+    (listed by the centre's name at the same start: the second page ends inside them).
+    Returns (monday, sittings in the list's order)."""
     monday = monday_of((now + timedelta(days=14)).date())
     tuesday_morning = datetime.combine(monday + timedelta(days=1), time(9), tzinfo=UTC)
-    in_berlin = [
+    listed = [
         SittingFactory(centre=berlin, starts_at=tuesday_morning + timedelta(minutes=i))
-        for i in range(WEEK_LIST_LIMIT)
+        for i in range(2 * WEEK_PAGE - 1)
     ]
+    noon = tuesday_morning + timedelta(hours=3)
+    at_noon = [
+        SittingFactory(
+            centre=TestCenterFactory(name=name, country="DE", city="Berlin"), starts_at=noon
+        )
+        for name in ("Berlin Ost", "Berlin Zoo")
+    ]
+    at_noon.append(SittingFactory(centre=berlin, starts_at=noon))  # "Berlin Mitte"
+    return monday, listed + sorted(at_noon, key=lambda s: s.centre.name)
+
+
+def in_order(response) -> list[int]:
+    """The ids of the sittings offered, in the order the page lists them."""
+    chosen = (re.match(r"/vouchers/\d+/book/(\d+)/", href) for href, _ in links(response))
+    return [int(match[1]) for match in chosen if match]
+
+
+def test_a_busy_week_is_listed_a_page_at_a_time_in_order(signed_in, voucher, exam, berlin, now):
+    """A week in any country can hold hundreds of sittings, more than anyone reads: a
+    page lists WEEK_PAGE of them by start, says there are more, and leads on to the
+    next ones and back to the first; every sitting is on one page, none on two."""
+    monday, sittings = busy_week(berlin, now)
+    expected = [sitting.pk for sitting in sittings]
+
+    first = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+    assert in_order(first) == expected[:WEEK_PAGE]
+    assert f"The first {WEEK_PAGE} sittings from" in text(first)
+    assert "This week has more sittings than one page lists." in text(first)
+    assert not week_links(first, "First sittings of this week")
+
+    (next_page,) = week_links(first, "Next sittings of this week")
+    second = signed_in.get(next_page)
+    assert in_order(second) == expected[WEEK_PAGE : 2 * WEEK_PAGE]
+    assert f"{WEEK_PAGE} more sittings from" in text(second)
+    assert "more sittings than one page lists" not in text(second)
+    (back,) = week_links(second, "First sittings of this week")
+    assert in_order(signed_in.get(back)) == expected[:WEEK_PAGE]
+
+    (next_page,) = week_links(second, "Next sittings of this week")
+    third = signed_in.get(next_page)
+    assert in_order(third) == expected[2 * WEEK_PAGE :], "same start: by the centre's name"
+    assert "2 more sittings from" in text(third)
+    assert not week_links(third, "Next sittings of this week")
+    assert week_links(third, "Later week"), "the week after is still one click away"
+
+
+def test_a_place_chosen_lists_its_own_sittings_on_one_page(signed_in, voucher, exam, berlin, now):
+    monday, _sittings = busy_week(berlin, now)
+    tokyo = TestCenterFactory(name="Shibuya", country="JP", city="Tokyo", time_zone="Asia/Tokyo")
+    tuesday = datetime.combine(monday + timedelta(days=1), time(2), tzinfo=UTC)
     in_tokyo = [
-        SittingFactory(centre=tokyo, starts_at=tuesday_morning + timedelta(hours=2, minutes=i))
-        for i in range(3)
+        SittingFactory(centre=tokyo, starts_at=tuesday + timedelta(hours=i)) for i in range(3)
     ]
 
-    anywhere = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
     in_japan = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat(), country="JP"))
 
-    assert offered_sittings(anywhere) == {sitting.pk for sitting in in_berlin}
-    assert f"The first {WEEK_LIST_LIMIT} sittings from" in text(anywhere)
-    assert "This week has more sittings than are listed here." in text(anywhere)
-    assert offered_sittings(in_japan) == {sitting.pk for sitting in in_tokyo}
+    assert in_order(in_japan) == [sitting.pk for sitting in in_tokyo]
     assert "3 sittings from" in text(in_japan)
-    assert "more sittings than are listed" not in text(in_japan)
+    assert "more sittings than one page lists" not in text(in_japan)
+    assert not week_links(in_japan, "Next sittings of this week")
+
+
+def test_the_next_page_starts_after_the_last_one_listed_when_seats_were_taken_meanwhile(
+    signed_in, voucher, exam, berlin, now
+):
+    """A sitting of the first page that fills up while the candidate reads it moves no
+    sitting of the week off the next page (which counting the rows listed would)."""
+    monday, sittings = busy_week(berlin, now)
+    first = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+    Sitting.objects.filter(pk=sittings[0].pk).update(seats_taken=F("seats"))
+
+    (next_page,) = week_links(first, "Next sittings of this week")
+
+    assert in_order(signed_in.get(next_page)) == [s.pk for s in sittings[WEEK_PAGE : 2 * WEEK_PAGE]]
+
+
+def test_a_next_page_with_nothing_left_on_it_shows_the_week_from_its_start(
+    signed_in, voucher, exam, berlin, now
+):
+    monday, sittings = busy_week(berlin, now)
+    first = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+    (next_page,) = week_links(first, "Next sittings of this week")
+    Sitting.objects.filter(pk__in=[s.pk for s in sittings[WEEK_PAGE:]]).update(
+        seats_taken=F("seats")
+    )
+
+    again = signed_in.get(next_page)
+
+    assert in_order(again) == [s.pk for s in sittings[:WEEK_PAGE]]
+    assert f"{WEEK_PAGE} sittings from" in text(again)
+    assert not week_links(again, "Next sittings of this week")
+
+
+@pytest.mark.parametrize("after", ["abc", "-3", "99999999", "1" * 40, "", "١٢"])
+def test_a_next_page_link_that_names_no_sitting_of_the_week_shows_its_first_page(
+    signed_in, voucher, exam, berlin, now, after
+):
+    monday, sittings = busy_week(berlin, now)
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat(), after=after))
+
+    assert response.status_code == 200
+    assert in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
+
+
+def test_a_next_page_link_into_another_week_shows_the_weeks_first_page(
+    signed_in, voucher, exam, berlin, now
+):
+    monday, sittings = busy_week(berlin, now)
+    elsewhere = SittingFactory(centre=berlin, starts_at=now + timedelta(days=40))
+
+    response = signed_in.get(
+        book_url(voucher, exam=exam.pk, week=monday.isoformat(), after=elsewhere.pk)
+    )
+
+    assert in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
+
+
+def test_a_week_is_listed_no_further_than_the_vouchers_expiry(
+    signed_in, candidate, exam, berlin, now
+):
+    """SS-2: the last week before expiry neither lists nor pages on to sittings after it."""
+    expires_on = monday_of((now + timedelta(days=30)).date()) + timedelta(days=2)  # a Wednesday
+    voucher = RegisteredVoucherFactory(registered_by=candidate, pack__expires_on=expires_on)
+    morning = datetime.combine(expires_on, time(9), tzinfo=berlin.zone)
+    on_the_day = [
+        SittingFactory(centre=berlin, starts_at=morning + timedelta(minutes=i)) for i in range(3)
+    ]
+    day_after = morning + timedelta(days=1)
+    for i in range(WEEK_PAGE):
+        SittingFactory(centre=berlin, starts_at=day_after + timedelta(minutes=i))
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk, week=expires_on.isoformat()))
+
+    assert set(in_order(response)) >= {s.pk for s in on_the_day}
+    assert all(Sitting.objects.get(pk=pk).local_date() <= expires_on for pk in in_order(response))
+    assert not week_links(response, "Next sittings of this week")

@@ -45,7 +45,7 @@ def _sitting(pk):
     return get_object_or_404(Sitting.objects.select_related("centre"), pk=pk)
 
 
-SEARCH_FIELDS = ("country", "city", "centre", "week")
+SEARCH_FIELDS = ("country", "city", "centre", "week", "after")
 
 
 def _home_country(candidate, places: dict) -> dict:
@@ -69,15 +69,23 @@ def _sitting_search(voucher, search: dict, now, *, keep: dict, exclude=None, pla
     where = SittingSearchForm(search, places=places)
     place = where.place()
     week = sittings_in_week(
-        voucher, now=now, week=where.cleaned_data.get("week"), exclude=exclude, **place
+        voucher,
+        now=now,
+        week=where.cleaned_data.get("week"),
+        after=where.cleaned_data.get("after"),
+        exclude=exclude,
+        **place,
     )
     asked = {k: v for k, v in (keep | place).items() if v}
 
-    def link(day):
-        return None if day is None else "?" + urlencode(asked | {"week": day.isoformat()})
+    def link(day, **more):
+        return None if day is None else "?" + urlencode(asked | {"week": day.isoformat()} | more)
 
     following = week.next_sitting.local_date() if week.next_sitting else None
     links = {"earlier": link(week.earlier), "later": link(week.later), "next": link(following)}
+    # The week's next page, and its first from a page after it.
+    links["more"] = link(week.monday, after=week.continue_after.pk) if week.more else None
+    links["first"] = link(week.monday) if week.after else None
     return where, week, links
 
 
@@ -174,7 +182,10 @@ class BookView(LoginRequiredMixin, View):
             time_zone=request.user.time_zone,
             hours=change_cutoff_hours(),
         )
-        return step, where.is_valid()
+        # Kept only for a search the page took as asked: an ``after`` that named no
+        # sitting of the week (the first page shown instead) would be one key more for
+        # every number anyone types.
+        return step, where.is_valid() and bool(search.get("after")) == bool(week.after)
 
 
 class ReviewBookingView(LoginRequiredMixin, View):

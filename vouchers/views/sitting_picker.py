@@ -1,7 +1,7 @@
 """The sitting search of booking and moving (step 2), written in Python.
 
 After the dashboard it is the page candidates open most, and it lists a week of
-sittings, up to a hundred with "any country". Through Django's templates it cost
+sittings, ten a page (once up to a hundred). Through Django's templates it cost
 about a millisecond a sitting (six filters and three translated sentences each)
 and as much again for its four controls (a crispy field and a select of every
 country, city and test centre): far more than its queries. Written here, with the
@@ -80,11 +80,11 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
         f'<p class="small text-body-secondary">{hint}</p>\n',
         _week_nav(week, links),
     ]
-    if week.more:
+    if week.more and not week.after:
         narrow = escape(
             _(
-                "This week has more sittings than are listed here. Choose a country, city "
-                "or test centre to see them all."
+                "This week has more sittings than one page lists. Choose a country, city or "
+                "test centre, or go on to the next ones at the end of the list."
             )
         )
         parts.append(f'<p class="alert alert-info small week-more">{narrow}</p>\n')
@@ -96,8 +96,7 @@ def picker_html(*, mode, exam, where, week, links, expires_on, now, time_zone, h
             parts.append('<ul class="list-group sitting-list mb-2">\n')
             parts.extend(rows.row(sitting) for sitting in sittings)
             parts.append("</ul>\n")
-        if links["later"]:
-            parts.append(_later_button(links["later"], paragraph=True))
+        parts.append(_after_the_list(links))
     else:
         parts.append(f'<p class="alert alert-info">{_empty_week(week, links)}</p>\n')
     return mark_safe("".join(parts))
@@ -110,7 +109,16 @@ def _week_nav(week, links) -> str:
         "first": format_day(week.monday, "DAY_MONTH_FORMAT"),
         "last": format_day(week.sunday),
     }
-    if week.more:
+    if week.after:
+        heading = (
+            ngettext(
+                "%(count)s more sitting from %(first)s to %(last)s",
+                "%(count)s more sittings from %(first)s to %(last)s",
+                count,
+            )
+            % days
+        )
+    elif week.more:
         heading = _("The first %(count)s sittings from %(first)s to %(last)s") % days
     else:
         heading = (
@@ -138,10 +146,36 @@ def _week_nav(week, links) -> str:
     )
 
 
-def _later_button(link: str, *, paragraph=False) -> str:
+def _later_button(link: str) -> str:
     later_week = escape(_("Later week"))
-    button = f'<a class="btn btn-sm btn-outline-secondary" href="{escape(link)}">{later_week} →</a>'
-    return f"<p>{button}</p>\n" if paragraph else button
+    return f'<a class="btn btn-sm btn-outline-secondary" href="{escape(link)}">{later_week} →</a>'
+
+
+def _after_the_list(links) -> str:
+    """Where to go from the end of the list: the week's first or next page, the week after."""
+    buttons = []
+    if links["first"]:
+        first = escape(_("First sittings of this week"))
+        buttons.append(
+            f'<a class="btn btn-sm btn-outline-secondary" href="{escape(links["first"])}">'
+            f"← {first}</a>"
+        )
+    if links["more"]:
+        more = escape(_("Next sittings of this week"))
+        buttons.append(
+            f'<a class="btn btn-sm btn-outline-primary week-next-page" '
+            f'href="{escape(links["more"])}">{more} →</a>'
+        )
+    if links["later"]:
+        buttons.append(_later_button(links["later"]))
+    if not buttons:
+        return ""
+    label = escape(_("More sittings"))
+    return (
+        f'<nav class="d-flex flex-wrap gap-2 mb-3" aria-label="{label}">'
+        + "".join(buttons)
+        + "</nav>\n"
+    )
 
 
 def _empty_week(week, links) -> str:
