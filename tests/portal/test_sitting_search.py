@@ -326,3 +326,28 @@ def test_a_week_is_listed_no_further_than_the_vouchers_expiry(
     assert set(in_order(response)) >= {s.pk for s in on_the_day}
     assert all(Sitting.objects.get(pk=pk).local_date() <= expires_on for pk in in_order(response))
     assert not week_links(response, "Next sittings of this week")
+
+
+def test_a_week_whose_first_rows_are_all_the_day_before_somewhere_still_lists_its_page(
+    signed_in, voucher, exam, now, monkeypatch
+):
+    """The week's statement is bounded to a few rows more than a page; where every one
+    of them is a sitting on the Sunday before at its centre (the hours that are already
+    Monday somewhere east), the page is still filled, from more rows."""
+    monkeypatch.setattr("vouchers.queries._ROWS_FOR_KEPT", 4)
+    los_angeles = TestCenterFactory(
+        name="Downtown", country="US", city="Los Angeles", time_zone="America/Los_Angeles"
+    )
+    monday = monday_of((now + timedelta(days=14)).date())
+    sunday_evening = datetime.combine(monday - timedelta(days=1), time(12), tzinfo=los_angeles.zone)
+    for i in range(10):  # Sunday in Los Angeles, Monday in UTC: in the statement's hours
+        SittingFactory(centre=los_angeles, starts_at=sunday_evening + timedelta(minutes=i))
+    monday_at = datetime.combine(monday, time(9), tzinfo=los_angeles.zone)
+    in_the_week = [
+        SittingFactory(centre=los_angeles, starts_at=monday_at + timedelta(hours=i))
+        for i in range(3)
+    ]
+
+    response = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
+
+    assert in_order(response) == [sitting.pk for sitting in in_the_week]
