@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -76,14 +77,15 @@ class TestCenterAdmin(SavedThroughWorkflow, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         save_centre(centre=obj)
 
-    # The sitting search's countries and cities are cached (exams/places.py).
+    # The sitting search's countries and cities are cached (exams/places.py): forgotten
+    # once the deletion is committed, or a search in between would keep the old ones.
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        forget_centre_places()
+        transaction.on_commit(forget_centre_places)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        forget_centre_places()
+        transaction.on_commit(forget_centre_places)
 
 
 def days_from_today(days: int) -> tuple[datetime, datetime]:

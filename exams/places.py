@@ -1,19 +1,15 @@
 """Where exams are taken: every country with a test centre and its cities.
 
 The sitting search shows them on every request, and they change when a test
-centre opens or moves, a few times a year: they are kept in the shared cache, and
-for a few seconds in each app server's process (``PLACES_PROCESS_SECONDS``), as
-reading them from the shared cache cost the search more than the rest of its form.
-Changing a centre in the back office forgets them at once on the server that saved
-it and within those seconds on the others; any other change (a data migration,
-the shell) shows within ``PLACES_CACHE_SECONDS``. A cache that fails (Redis
-restarting) is logged and passed by: the places are read from the database, and
-the person never sees the cache's trouble.
+centre opens or moves, a few times a year: they are kept in the shared cache.
+Changing a centre in the back office forgets them at once; any other change
+(a data migration, the shell) shows within ``PLACES_CACHE_SECONDS``. A cache
+that fails (Redis restarting) is logged and passed by: the places are read from
+the database, and the person never sees the cache's trouble.
 """
 
 import functools
 import logging
-import time
 
 from django.core.cache import cache
 from django.utils import translation
@@ -24,31 +20,14 @@ from .models import TestCenter
 # The places and the centres, kept together: the sitting search needs both, in one read.
 PLACES_CACHE_KEY = "exams:test-centre-places:2"
 PLACES_CACHE_SECONDS = 300
-# How long a process uses the places it last read before reading them again: a copy,
-# never the only one (the shared cache and the database hold them).
-PLACES_PROCESS_SECONDS = 5
 
 logger = logging.getLogger(__name__)
-
-_last_read: tuple[float, dict] | None = None  # (when, places) in this process
 
 
 def places_and_centres() -> dict:
     """Every country with a test centre and its cities (``"by_country"``: ISO code →
     cities in order), and every test centre (``"centres"``: (id, name, country, city) by
-    country, city and name): as this process read them in the last few seconds, else
-    from the cache in one read when kept there."""
-    global _last_read
-    now = time.monotonic()
-    last = _last_read
-    if last is not None and now - last[0] < PLACES_PROCESS_SECONDS:
-        return last[1]
-    found = _from_the_cache()
-    _last_read = (now, found)
-    return found
-
-
-def _from_the_cache() -> dict:
+    country, city and name), from the cache in one read when kept there."""
     try:
         found = cache.get(PLACES_CACHE_KEY)
     except Exception:  # the backend's own errors: redis, memcached…
@@ -108,10 +87,7 @@ def _country_name(code: str, language: str | None) -> str:
 
 
 def forget_centre_places() -> None:
-    """Forget the places kept; a cache that fails keeps them at most PLACES_CACHE_SECONDS,
-    and the other processes theirs at most PLACES_PROCESS_SECONDS."""
-    global _last_read
-    _last_read = None
+    """Forget the places kept; a cache that fails keeps them at most PLACES_CACHE_SECONDS."""
     try:
         cache.delete(PLACES_CACHE_KEY)
     except Exception:

@@ -81,17 +81,12 @@ def _english_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counts live in the cache, the test centres' places in it and in the
-    process: each test starts with none."""
+    """Rate-limit counts live in the cache: each test starts with none."""
     from django.core.cache import cache
 
-    from exams.places import forget_centre_places
-
     cache.clear()
-    forget_centre_places()
     yield
     cache.clear()
-    forget_centre_places()
 
 
 @pytest.fixture

@@ -355,8 +355,9 @@ def _free_sittings(
         where.append("s.id <> %s")
         params.append(exclude.pk)
     if after is not None:
-        where.append("(s.starts_at, t.name, s.id) > (%s, %s, %s)")
-        params += [moment(after.starts_at), after.centre.name, after.pk]
+        # The first condition alone bounds the index's range; the second is the order's.
+        where.append("s.starts_at >= %s AND (s.starts_at, t.name, s.id) > (%s, %s, %s)")
+        params += [moment(after.starts_at), moment(after.starts_at), after.centre.name, after.pk]
     sql = (
         f"SELECT {sitting.sql}, {centre.sql} FROM {Sitting._meta.db_table} s"
         f" JOIN {TestCenter._meta.db_table} t ON t.id = s.centre_id"

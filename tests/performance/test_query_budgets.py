@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from exams.places import forget_centre_places
 from tests.factories import (
     BookingFactory,
     CandidateFactory,
@@ -197,8 +196,7 @@ PAGES = {
 
 def count_queries(client, world, url_for) -> tuple[int, list[str]]:
     client.force_login(world.candidate)
-    cache.clear()  # counted cold: the test centres' places are cached,
-    forget_centre_places()  # in the shared cache and for a few seconds in the process
+    cache.clear()  # counted cold: the test centres' places are cached
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url_for(world))
     assert response.status_code == 200, response.content[:500]

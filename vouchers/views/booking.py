@@ -182,10 +182,12 @@ class BookView(LoginRequiredMixin, View):
             time_zone=request.user.time_zone,
             hours=change_cutoff_hours(),
         )
-        # Kept only for a search the page took as asked: an ``after`` that named no
-        # sitting of the week (the first page shown instead) would be one key more for
-        # every number anyone types.
-        return step, where.is_valid() and bool(search.get("after")) == bool(week.after)
+        # Kept only for a search the page took as asked, ``after`` written as its own
+        # links write it: one that named no sitting of the week (the first page shown
+        # instead), or the same one spelt otherwise, would be a key more for every
+        # number anyone types.
+        took = str(week.after.pk) if week.after else None
+        return step, where.is_valid() and (search.get("after") or None) == took
 
 
 class ReviewBookingView(LoginRequiredMixin, View):
