@@ -28,15 +28,15 @@ from .models import (
     is_exam_eligible,
 )
 
-_PAGE = 40
 # The most sittings one page of a week's list shows: a week in any country can hold
 # hundreds, which nobody reads. Past this many the page lists the week's next ones on
 # another page and suggests a country, city or centre. Ten: a phone's screenful or
 # two, and a page whose cost does not grow with the catalogue (bench/README.md).
 WEEK_PAGE = 10
-# The rows a week's statement first asks for to keep a page of sittings: the page's,
-# and those it passes over, sittings on the day before at their centre (on a week's
-# first page, up to 51 at three times the benchmark's catalogue).
+# The rows the sittings' statement first asks for to keep its sittings (a week's page,
+# or the first one after an empty week): those and the ones it passes over, sittings on
+# the day before at their centre (on a week's first page, up to 51 at three times the
+# benchmark's catalogue).
 _ROWS_FOR_KEPT = 96
 # No place on Earth is more than 14 hours ahead of UTC: a bound for the SQL
 # filter, refined with each sitting's own local date.
@@ -320,8 +320,7 @@ def _free_sittings(
     days: tuple[date, date],
     place: dict,
     exclude=None,
-    limit=None,
-    keep=None,
+    keep: int,
     after: Sitting | None = None,
 ) -> list[Sitting]:
     """Sittings after ``now`` with a free seat starting in [start, end) whose date at their
@@ -333,9 +332,9 @@ def _free_sittings(
     are passed over before any instance is made of them (on a Sunday, this week's
     statement returns more of Monday's sittings than of Sunday's).
 
-    ``limit`` bounds the rows the statement returns; ``keep``, the sittings returned,
-    the statement bounded to a few more rows than that (a week's list reads one more
-    than it shows, to know there are more, however many sittings the week holds).
+    ``keep``: the sittings returned, the statement bounded to a few more rows than
+    that (a week's list reads one more than it shows, to know there are more, however
+    many sittings the week holds; the next sitting after a week, one).
     ``after`` (with its centre): only the sittings after it in that order, for a
     list's next page."""
     sitting, centre = _sitting_columns()
@@ -366,13 +365,13 @@ def _free_sittings(
     first, last = days
     zone_at = len(sitting) + centre.names.index("time_zone")
 
-    def read(rows: int | None) -> tuple[list[Sitting], int]:
+    def read(rows: int) -> tuple[list[Sitting], int]:
         """The sittings kept of the statement's first ``rows`` rows, and how many it sent."""
         centres: dict[int, TestCenter] = {}
         found = []
         sent = 0
         with db.cursor() as cursor:
-            cursor.execute(sql if rows is None else f"{sql} LIMIT {int(rows)}", params)
+            cursor.execute(f"{sql} LIMIT {int(rows)}", params)
             for row in _rows(cursor):
                 sent += 1
                 starts_at = sitting.value(row, 0, "starts_at", db)
@@ -384,17 +383,15 @@ def _free_sittings(
                     at = centres[one.centre_id] = centre.read(row, len(sitting), db)
                 one.centre = at
                 found.append(one)
-                if keep is not None and len(found) >= keep:
+                if len(found) >= keep:
                     break
         return found, sent
 
-    if keep is None:
-        return read(limit)[0]
-    # Kept sittings: the statement bounded too, so PostgreSQL walks the sittings by start
-    # and stops (the week's rows are not all sorted and sent). Its first rows may be
-    # passed over (the day before at their centre: on a Monday's list, most of Sunday's
-    # sittings west of New Zealand), so it asks for more rows than it keeps, and four
-    # times as many again in the rare week where they were all passed over.
+    # The statement bounded, so PostgreSQL walks the sittings by start and stops (the
+    # week's rows are not all sorted and sent). Its first rows may be passed over (the
+    # day before at their centre: on a Monday's list, most of Sunday's sittings west of
+    # New Zealand), so it asks for more rows than it keeps, and four times as many again
+    # while it has not kept enough and rows remain.
     rows = _ROWS_FOR_KEPT
     while True:
         found, sent = read(rows)
@@ -454,9 +451,7 @@ def sittings_in_week(
 
     def first_from(day: date) -> Sitting | None:
         """The first sitting the voucher can pay for on or after the day (at its centre)."""
-        later = sittings(day, expires_on, limit=_PAGE)
-        # Only sittings on the day before (at centres far east) or after expiry are
-        # passed over: one short page nearly always holds the first one.
+        later = sittings(day, expires_on, keep=1)
         return next((s for s in later if payable(s)), None)
 
     def page_of(monday: date, after: Sitting | None = None):

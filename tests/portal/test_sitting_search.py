@@ -19,7 +19,7 @@ from tests.portal.pages import (
     text,
     week_links,
 )
-from vouchers.queries import WEEK_PAGE, monday_of
+from vouchers.queries import WEEK_PAGE, monday_of, sittings_in_week
 
 pytestmark = pytest.mark.django_db
 
@@ -351,3 +351,26 @@ def test_a_week_whose_first_rows_are_all_the_day_before_somewhere_still_lists_it
     response = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
 
     assert in_order(response) == [sitting.pk for sitting in in_the_week]
+
+
+def test_the_first_sitting_is_found_past_rows_of_the_day_before(voucher, now, monkeypatch):
+    """With nothing this week, the list opens on the week of the first sitting, read as
+    a week's page is: rows passed over (Sunday evening in Los Angeles, Monday in UTC,
+    after the moment asked at) make it read more rows, not miss the sitting."""
+    monkeypatch.setattr("vouchers.queries._ROWS_FOR_KEPT", 4)
+    los_angeles = TestCenterFactory(
+        name="Downtown", country="US", city="Los Angeles", time_zone="America/Los_Angeles"
+    )
+    monday = monday_of((now + timedelta(days=14)).date())
+    at = datetime.combine(monday, time(1), tzinfo=UTC)  # Sunday 17:00 in Los Angeles
+    for i in range(10):  # last week's Sunday there, after ``at``
+        SittingFactory(centre=los_angeles, starts_at=at + timedelta(hours=1, minutes=i))
+    later = monday + timedelta(days=15)
+    first = SittingFactory(
+        centre=los_angeles, starts_at=datetime.combine(later, time(9), tzinfo=los_angeles.zone)
+    )
+
+    week = sittings_in_week(voucher, now=at)
+
+    assert week.monday == monday_of(later)
+    assert [s.pk for _day, sittings in week.days for s in sittings] == [first.pk]
