@@ -129,15 +129,9 @@ def _week_nav(week, links) -> str:
             )
             % days
         )
-    earlier = ""
-    if links["earlier"]:
-        earlier_week = escape(_("Earlier week"))
-        earlier = (
-            f'<a class="btn btn-sm btn-outline-secondary" href="{escape(links["earlier"])}">'
-            f"← {earlier_week}</a>"
-        )
+    earlier = _button(links["earlier"], "← " + _("Earlier week"))
     weeks = escape(_("Weeks"))
-    later = _later_button(links["later"]) if links["later"] else ""
+    later = _button(links["later"], _("Later week") + " →")
     return (
         f'<nav class="d-flex flex-wrap align-items-center gap-2 mb-3 week-nav" '
         f'aria-label="{weeks}">{earlier}'
@@ -146,36 +140,26 @@ def _week_nav(week, links) -> str:
     )
 
 
-def _later_button(link: str) -> str:
-    later_week = escape(_("Later week"))
-    return f'<a class="btn btn-sm btn-outline-secondary" href="{escape(link)}">{later_week} →</a>'
+def _button(link: str | None, words: str, style: str = "outline-secondary") -> str:
+    """A small button-like link to another week or page; "" where there is none."""
+    if not link:
+        return ""
+    return f'<a class="btn btn-sm btn-{style}" href="{escape(link)}">{escape(words)}</a>'
 
 
 def _after_the_list(links) -> str:
     """Where to go from the end of the list: the week's first or next page, the week after."""
-    buttons = []
-    if links["first"]:
-        first = escape(_("First sittings of this week"))
-        buttons.append(
-            f'<a class="btn btn-sm btn-outline-secondary" href="{escape(links["first"])}">'
-            f"← {first}</a>"
+    buttons = "".join(
+        (
+            _button(links["first"], "← " + _("First sittings of this week")),
+            _button(links["more"], _("Next sittings of this week") + " →", "outline-primary"),
+            _button(links["later"], _("Later week") + " →"),
         )
-    if links["more"]:
-        more = escape(_("Next sittings of this week"))
-        buttons.append(
-            f'<a class="btn btn-sm btn-outline-primary week-next-page" '
-            f'href="{escape(links["more"])}">{more} →</a>'
-        )
-    if links["later"]:
-        buttons.append(_later_button(links["later"]))
+    )
     if not buttons:
         return ""
     label = escape(_("More sittings"))
-    return (
-        f'<nav class="d-flex flex-wrap gap-2 mb-3" aria-label="{label}">'
-        + "".join(buttons)
-        + "</nav>\n"
-    )
+    return f'<nav class="d-flex flex-wrap gap-2 mb-3" aria-label="{label}">{buttons}</nav>\n'
 
 
 def _empty_week(week, links) -> str:
@@ -197,7 +181,7 @@ def _empty_week(week, links) -> str:
 class _Rows:
     """One ``<li>`` a sitting. What many rows share is worked out once: the sentences
     (translated once each), the seats-left wording of each number, the start of each
-    moment at each zone, the name of each country."""
+    moment at each zone (a country's name is looked up once a process)."""
 
     def __init__(self, *, now, time_zone, hours, exam_query):
         self.now = now
@@ -211,7 +195,6 @@ class _Rows:
         self.choose = escape(_("Choose"))
         self.choose_label = _("Choose %(when)s at %(centre)s")
         self.your_time = _("%(yours)s your time")
-        self.countries = {}
         self.seats_left = {}
         self.starts = {}
 
@@ -225,10 +208,7 @@ class _Rows:
                 + self.your_time % {"yours": escape(yours)}
                 + "</span>"
             )
-        code = centre.country.code
-        country = self.countries.get(code)
-        if country is None:
-            country = self.countries[code] = escape(country_name(code))
+        country = escape(country_name(centre.country.code))
         seats = sitting.free_seats
         seats_left = self.seats_left.get(seats)
         if seats_left is None:
