@@ -64,13 +64,19 @@ def book_url(voucher, **query):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def offered_sittings(response) -> set[int]:
-    """The ids of the sittings the page offers to choose (to book or to move to)."""
+def offered_in_order(response) -> list[int]:
+    """The ids of the sittings the page offers to choose (to book or to move to), in the
+    order it lists them."""
     chosen = (
         re.match(r"/(?:vouchers/\d+/book|bookings/\d+/move)/(\d+)/", href)
         for href, _ in links(response)
     )
-    return {int(match[1]) for match in chosen if match}
+    return [int(match[1]) for match in chosen if match]
+
+
+def offered_sittings(response) -> set[int]:
+    """The ids of the sittings the page offers to choose (to book or to move to)."""
+    return set(offered_in_order(response))
 
 
 def week_links(response, words: str) -> list[str]:

@@ -1,7 +1,6 @@
 """Finding a sitting: by country, city or centre, a week at a time up to the voucher's
 expiry, grouped by day at the centre (SS-2, SS-9)."""
 
-import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from tests.portal.pages import (
     book_url,
     links,
     offered_in_every_week,
+    offered_in_order,
     offered_sittings,
     text,
     week_links,
@@ -200,12 +200,6 @@ def busy_week(berlin, now):
     return monday, listed + sorted(at_noon, key=lambda s: s.centre.name)
 
 
-def in_order(response) -> list[int]:
-    """The ids of the sittings offered, in the order the page lists them."""
-    chosen = (re.match(r"/vouchers/\d+/book/(\d+)/", href) for href, _ in links(response))
-    return [int(match[1]) for match in chosen if match]
-
-
 def test_a_busy_week_is_listed_a_page_at_a_time_in_order(signed_in, voucher, exam, berlin, now):
     """A week in any country can hold hundreds of sittings, more than anyone reads: a
     page lists WEEK_PAGE of them by start, says there are more, and leads on to the
@@ -214,22 +208,22 @@ def test_a_busy_week_is_listed_a_page_at_a_time_in_order(signed_in, voucher, exa
     expected = [sitting.pk for sitting in sittings]
 
     first = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
-    assert in_order(first) == expected[:WEEK_PAGE]
+    assert offered_in_order(first) == expected[:WEEK_PAGE]
     assert f"The first {WEEK_PAGE} sittings from" in text(first)
     assert "This week has more sittings than one page lists." in text(first)
     assert not week_links(first, "First sittings of this week")
 
     (next_page,) = week_links(first, "Next sittings of this week")
     second = signed_in.get(next_page)
-    assert in_order(second) == expected[WEEK_PAGE : 2 * WEEK_PAGE]
+    assert offered_in_order(second) == expected[WEEK_PAGE : 2 * WEEK_PAGE]
     assert f"{WEEK_PAGE} more sittings from" in text(second)
     assert "more sittings than one page lists" not in text(second)
     (back,) = week_links(second, "First sittings of this week")
-    assert in_order(signed_in.get(back)) == expected[:WEEK_PAGE]
+    assert offered_in_order(signed_in.get(back)) == expected[:WEEK_PAGE]
 
     (next_page,) = week_links(second, "Next sittings of this week")
     third = signed_in.get(next_page)
-    assert in_order(third) == expected[2 * WEEK_PAGE :], "same start: by the centre's name"
+    assert offered_in_order(third) == expected[2 * WEEK_PAGE :], "same start: by the centre's name"
     assert "2 more sittings from" in text(third)
     assert not week_links(third, "Next sittings of this week")
     assert week_links(third, "Later week"), "the week after is still one click away"
@@ -245,7 +239,7 @@ def test_a_place_chosen_lists_its_own_sittings_on_one_page(signed_in, voucher, e
 
     in_japan = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat(), country="JP"))
 
-    assert in_order(in_japan) == [sitting.pk for sitting in in_tokyo]
+    assert offered_in_order(in_japan) == [sitting.pk for sitting in in_tokyo]
     assert "3 sittings from" in text(in_japan)
     assert "more sittings than one page lists" not in text(in_japan)
     assert not week_links(in_japan, "Next sittings of this week")
@@ -262,7 +256,9 @@ def test_the_next_page_starts_after_the_last_one_listed_when_seats_were_taken_me
 
     (next_page,) = week_links(first, "Next sittings of this week")
 
-    assert in_order(signed_in.get(next_page)) == [s.pk for s in sittings[WEEK_PAGE : 2 * WEEK_PAGE]]
+    assert offered_in_order(signed_in.get(next_page)) == [
+        s.pk for s in sittings[WEEK_PAGE : 2 * WEEK_PAGE]
+    ]
 
 
 def test_a_next_page_with_nothing_left_on_it_shows_the_week_from_its_start(
@@ -277,7 +273,7 @@ def test_a_next_page_with_nothing_left_on_it_shows_the_week_from_its_start(
 
     again = signed_in.get(next_page)
 
-    assert in_order(again) == [s.pk for s in sittings[:WEEK_PAGE]]
+    assert offered_in_order(again) == [s.pk for s in sittings[:WEEK_PAGE]]
     assert f"{WEEK_PAGE} sittings from" in text(again)
     assert not week_links(again, "Next sittings of this week")
 
@@ -291,7 +287,7 @@ def test_a_next_page_link_that_names_no_sitting_of_the_week_shows_its_first_page
     response = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat(), after=after))
 
     assert response.status_code == 200
-    assert in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
+    assert offered_in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
 
 
 def test_a_next_page_link_into_another_week_shows_the_weeks_first_page(
@@ -304,7 +300,7 @@ def test_a_next_page_link_into_another_week_shows_the_weeks_first_page(
         book_url(voucher, exam=exam.pk, week=monday.isoformat(), after=elsewhere.pk)
     )
 
-    assert in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
+    assert offered_in_order(response) == [s.pk for s in sittings[:WEEK_PAGE]]
 
 
 def test_a_week_is_listed_no_further_than_the_vouchers_expiry(
@@ -323,8 +319,10 @@ def test_a_week_is_listed_no_further_than_the_vouchers_expiry(
 
     response = signed_in.get(book_url(voucher, exam=exam.pk, week=expires_on.isoformat()))
 
-    assert set(in_order(response)) >= {s.pk for s in on_the_day}
-    assert all(Sitting.objects.get(pk=pk).local_date() <= expires_on for pk in in_order(response))
+    assert set(offered_in_order(response)) >= {s.pk for s in on_the_day}
+    assert all(
+        Sitting.objects.get(pk=pk).local_date() <= expires_on for pk in offered_in_order(response)
+    )
     assert not week_links(response, "Next sittings of this week")
 
 
@@ -350,7 +348,7 @@ def test_a_week_whose_first_rows_are_all_the_day_before_somewhere_still_lists_it
 
     response = signed_in.get(book_url(voucher, exam=exam.pk, week=monday.isoformat()))
 
-    assert in_order(response) == [sitting.pk for sitting in in_the_week]
+    assert offered_in_order(response) == [sitting.pk for sitting in in_the_week]
 
 
 def test_the_first_sitting_is_found_past_rows_of_the_day_before(voucher, now, monkeypatch):
