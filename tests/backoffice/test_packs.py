@@ -71,6 +71,28 @@ def test_the_pack_list_shows_how_each_pack_is_used(manager_client, customer):
     assert "Retakes used" in page and "Expired unused" in page
 
 
+def test_a_cancelled_booking_leaves_its_voucher_unused_and_a_voided_one_is_not_counted(
+    manager_client, customer
+):
+    """A voucher whose only booking was cancelled is neither booked nor used: once the
+    pack expires it is counted unused; a voided voucher is not (SS-2, SS-12)."""
+    pack = ExamPackFactory(customer=customer, vouchers=True, exam_count=4)
+    cancelled, booked, voided, _ = pack.voucher_list
+    candidate = UserFactory()
+    register(cancelled, candidate)
+    register(booked, candidate)
+    first = book(candidate, cancelled, ExamFactory(number="070-483"))
+    Booking.objects.filter(pk=first.pk).update(status=Booking.Status.CANCELLED)
+    book(candidate, booked, ExamFactory(number="070-410"))
+    Voucher.objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+    ExamPack.objects.filter(pk=pack.pk).update(expires_on=in_days(-1))
+
+    row = listed(manager_client)[pack.pk]
+
+    assert (row.vouchers_total, row.vouchers_registered, row.vouchers_booked) == (4, 2, 1)
+    assert (row.vouchers_passed, row.retakes_used, row.vouchers_unused) == (0, 0, 2)
+
+
 def test_the_pack_list_costs_the_same_queries_for_many_packs(manager_client, customer):
     pack_in_use(customer)
     with CaptureQueriesContext(connection) as few:
