@@ -32,6 +32,8 @@ from django.utils.safestring import SafeString
 
 # Stands for a row's id in the address of its page, reversed once a list.
 ROW = "__row__"
+# The types of value written once a page (``written_rows``).
+WRITTEN_ALIKE = frozenset({int, str, SafeString, datetime.date})
 
 
 @dataclass(frozen=True)
@@ -97,14 +99,26 @@ def written_rows(cl) -> list[ResultList] | None:
             {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, address
         )
     rows = []
+    # A value is written once a page: a list repeats the same small counts, dates and
+    # names row after row, and Django formats each number and date for the language
+    # again (a tenth of the pack list's rows' time). Only values whose equals are
+    # written alike (not decimals: 1.0 and 1.00 are equal).
+    shown_as: dict = {}
     for result in cl.result_list:
         cells = []
         linked = False
         for column in written:
             value = column.method(result)
-            shown = display_for_value(value, column.empty, column.boolean)
-            if not hasattr(shown, "__html__"):
-                shown = html.escape(str(shown))
+            key = None
+            if type(value) in WRITTEN_ALIKE:
+                key = (column.empty, column.boolean, type(value), value)
+            shown = shown_as.get(key) if key is not None else None
+            if shown is None:
+                shown = display_for_value(value, column.empty, column.boolean)
+                if not hasattr(shown, "__html__"):
+                    shown = html.escape(str(shown))
+                if key is not None:
+                    shown_as[key] = shown
             css = column.css
             if isinstance(value, datetime.date | datetime.time):
                 css += " nowrap"
