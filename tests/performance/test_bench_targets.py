@@ -96,3 +96,24 @@ def test_the_scale_table_puts_each_page_beside_itself_at_every_size(tmp_path, mo
         "| dashboard, cold | 9.5 ms p50, 500/s, 1.00× floor | 10.0 ms p50, 500/s, 1.00× floor |"
     )
     assert "300 candidates signed in at every scale" in lines[-1]
+
+
+def test_a_floor_slower_than_the_p99_target_is_said_beside_the_verdicts():
+    """A machine on which the cheapest signed-in page misses the p99 target is named so,
+    and the verdicts stand as they are."""
+    slow = verdicts_and_notes(page("floor", p50=37.4, p99=65.5, rps=206.7))
+    assert any("p99 65.5 ms ≥ 50" in note for note in slow["machine_notes"])
+    assert any("less than 2.7 floors" in note for note in slow["machine_notes"])
+    assert slow["targets"]["dashboard, cold"]["met"] is True
+
+    fast = verdicts_and_notes(page("floor", p50=12.0, p99=30.0))
+    assert not any("p99" in note for note in fast["machine_notes"])
+
+
+def verdicts_and_notes(floor):
+    figures = report(floor, *MEETING_EVERY_TARGET)
+    run.judge(figures)
+    return {
+        "targets": {v["name"]: v for v in figures["targets"]},
+        "machine_notes": figures["machine_notes"],
+    }
