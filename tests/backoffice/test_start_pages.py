@@ -1,6 +1,7 @@
 """Each role's start page on the admin index: its tasks as buttons, the counts it watches."""
 
-from datetime import timedelta
+import warnings
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,7 +18,7 @@ from tests.factories import (
     VoucherFactory,
     in_days,
 )
-from vouchers.models import Booking
+from vouchers.models import Booking, VoucherEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,29 @@ def test_support_counts_the_open_requests_and_the_count_opens_them(support, supp
     count = next(c for c in response.context["start_sections"][0].counts if c["number"] == 2)
     listed = support_client.get(count["url"])
     assert {r.subject for r in listed.context["cl"].result_list} == {"Question 1", "Question 2"}
+
+
+def test_the_recent_reissues_count_and_its_list_agree_from_the_first_days_midnight(
+    support_client,
+):
+    """The list the count opens reads from the same midnight as the count, an instant
+    written with its offset (a bare date was read by the list as a naive time)."""
+    first_day = timezone.localdate() - timedelta(days=6)
+    midnight = timezone.make_aware(datetime.combine(first_day, time.min))
+    for at in (midnight - timedelta(minutes=1), midnight + timedelta(minutes=1), timezone.now()):
+        VoucherEvent.objects.create(
+            voucher=VoucherFactory(), action=VoucherEvent.Action.NUMBER_REISSUED, at=at
+        )
+
+    response = start_page(support_client)
+
+    assert counts(response)["numbers reissued in the past 7 days"] == 2
+    count = next(
+        c for c in response.context["start_sections"][0].counts if "reissued" in str(c["label"])
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # "received a naive datetime"
+        assert support_client.get(count["url"]).context["cl"].result_count == 2
 
 
 def test_exam_administrator_counts_sittings_today_and_outcomes_to_record(exam_admin_client):

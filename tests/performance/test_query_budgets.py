@@ -10,7 +10,7 @@ No timing is asserted here; speed is measured by ``bench/run.py``.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -63,8 +63,15 @@ def _past_sitting(centre, days_ago):
 
 def build_world(*, vouchers: int, sittings: int, tag: str) -> World:
     """A candidate with ``vouchers`` vouchers in packs of three, in every state the
-    dashboard shows, and ``sittings`` future sittings spread over four centres."""
+    dashboard shows, and ``sittings`` future sittings spread over four centres, one a
+    day at noon UTC from the Monday after next: the same weeks whatever the day and
+    hour of the run (the small world's booking then shares its week with another
+    sitting at its centre, as the large world's does, and the move page reads the same
+    statements for both)."""
     now = timezone.now()
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
+    first_noon = datetime.combine(monday, time(12), tzinfo=UTC)
     candidate = UserFactory(email=f"{tag}@example.com", email_verified_at=now)
     exam = ExamFactory(number="070-483")
     centres = [
@@ -74,7 +81,7 @@ def build_world(*, vouchers: int, sittings: int, tag: str) -> World:
     future = [
         SittingFactory(
             centre=centres[i % len(centres)],
-            starts_at=now + timedelta(days=3 + i % 90, hours=i // 90),
+            starts_at=first_noon + timedelta(days=i % 90, hours=i // 90),
             seats=20,
         )
         for i in range(sittings)

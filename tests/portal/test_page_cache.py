@@ -290,9 +290,11 @@ def test_a_sitting_list_kept_for_no_seconds_is_rendered_for_every_request(
 
 
 def test_a_sitting_added_in_the_back_office_is_listed_at_once(signed_in, voucher, exam, commit):
-    first = SittingFactory(starts_at=timezone.now() + timedelta(days=20))
+    # Both on one day, at noon UTC: in one week wherever the hour of the run puts it.
+    noon = (timezone.now() + timedelta(days=20)).replace(hour=12, minute=0, second=0)
+    first = SittingFactory(starts_at=noon)
     assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {first.pk}
-    added = commit(SittingFactory, starts_at=timezone.now() + timedelta(days=21))
+    added = commit(SittingFactory, starts_at=noon + timedelta(hours=2))
     assert offered_sittings(signed_in.get(book_url(voucher, exam=exam.pk))) == {first.pk, added.pk}
 
 

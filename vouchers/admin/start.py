@@ -4,7 +4,7 @@ The counts are read through the model admins' querysets, so each is what the
 list it links to shows the staff member: an account manager's, their own customers'.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.urls import reverse
@@ -46,9 +46,12 @@ def _funnel_panel(request) -> str:
 
 
 def _recent_reissues_query() -> str:
+    # From midnight of the first day, in the time zone the count reads its dates in,
+    # written with its offset: a bare date is read by the list as a naive time.
     since = timezone.localdate() - RECENT + timedelta(days=1)
+    midnight = timezone.make_aware(datetime.combine(since, time.min))
     return urlencode(
-        {"action__exact": VoucherEvent.Action.NUMBER_REISSUED, "at__gte": since.isoformat()}
+        {"action__exact": VoucherEvent.Action.NUMBER_REISSUED, "at__gte": midnight.isoformat()}
     )
 
 
