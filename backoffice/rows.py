@@ -101,7 +101,7 @@ def written_rows(cl) -> list[ResultList] | None:
     rows = []
     # A value is written once a page: a list repeats the same small counts, dates and
     # names row after row, and Django formats each number and date for the language
-    # again (a tenth of the pack list's rows' time). Only values whose equals are
+    # again (about 1 ms of the pack list's page). Only values whose equals are
     # written alike (not decimals: 1.0 and 1.00 are equal).
     shown_as: dict = {}
     for result in cl.result_list:
