@@ -45,21 +45,27 @@ def _funnel_panel(request) -> str:
     )
 
 
+def _recent_since() -> datetime:
+    """Midnight of the first of the recent days, in the current time zone, with its
+    offset: the count and the list it links to read from the same instant (a bare date
+    is a naive time to the list)."""
+    first_day = timezone.localdate() - RECENT + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(first_day, time.min))
+
+
 def _recent_reissues_query() -> str:
-    # From midnight of the first day, in the time zone the count reads its dates in,
-    # written with its offset: a bare date is read by the list as a naive time.
-    since = timezone.localdate() - RECENT + timedelta(days=1)
-    midnight = timezone.make_aware(datetime.combine(since, time.min))
     return urlencode(
-        {"action__exact": VoucherEvent.Action.NUMBER_REISSUED, "at__gte": midnight.isoformat()}
+        {
+            "action__exact": VoucherEvent.Action.NUMBER_REISSUED,
+            "at__gte": _recent_since().isoformat(),
+        }
     )
 
 
 def _recent_reissues(request) -> int:
-    since = timezone.localdate() - RECENT + timedelta(days=1)
     return (
         _rows(request, VoucherEvent)
-        .filter(action=VoucherEvent.Action.NUMBER_REISSUED, at__date__gte=since)
+        .filter(action=VoucherEvent.Action.NUMBER_REISSUED, at__gte=_recent_since())
         .count()
     )
 
