@@ -21,7 +21,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 
-from . import start
+from . import roles, start
 
 # An id as the database stores it: ASCII digits only (str.isdigit also takes "²" and
 # "١"), and few enough of them for a 64-bit column.
@@ -69,6 +69,7 @@ class BackOfficeSite(admin.AdminSite):
                     gettext("The address could not be read: please choose the filters again."),
                 )
                 return HttpResponseRedirect(request.path)
+            roles.read_access(request.user)
             return view(request, *args, **kwargs)
 
         return super().admin_view(checked, cacheable)

@@ -4,10 +4,14 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from backoffice import roles
+from tests.backoffice.conftest import signed_in, staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +106,70 @@ def test_seed_demo_puts_its_staff_into_the_migrations_groups(settings):
     assert users.get(email="manager@secondshot.test").has_perm("vouchers.add_exampack")
     assert users.get(email="support@secondshot.test").has_perm(roles.CAN_HELP_CANDIDATES)
     assert users.get(email="examadmin@secondshot.test").has_perm("exams.add_sitting")
+
+
+def fresh(user):
+    """The user as a new request reads them: nothing kept from before."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_roles_and_permissions_read_at_once_are_those_django_reads(manager, support, exam_admin):
+    """``read_access`` reads in one statement what Django's backend and ``role_names``
+    read in three: the same sets, a permission given to the person alone included."""
+    support.user_permissions.add(Permission.objects.get(codename="view_sitting"))
+    both = staff_in(roles.ACCOUNT_MANAGERS)
+    both.groups.add(Group.objects.get(name=roles.SUPPORT))
+    idle = staff_in(roles.SUPPORT)
+    Group.objects.create(name="No permissions yet").user_set.add(idle)
+    for user in (manager, support, exam_admin, both, idle):
+        by_django = fresh(user)
+        expected = (
+            by_django.get_user_permissions(),
+            by_django.get_group_permissions(),
+            by_django.get_all_permissions(),
+            roles.role_names(by_django),
+        )
+        read = fresh(user)
+        with CaptureQueriesContext(connection) as queries:
+            roles.read_access(read)
+            found = (
+                read.get_user_permissions(),
+                read.get_group_permissions(),
+                read.get_all_permissions(),
+                roles.role_names(read),
+            )
+        assert found == expected
+        assert len(queries) == 1
+    assert "exams.view_sitting" in fresh(support).get_all_permissions()
+    assert roles.role_names(fresh(idle)) == {roles.SUPPORT, "No permissions yet"}
+
+
+def test_a_role_taken_away_is_gone_at_the_next_page(manager):
+    client = signed_in(manager)
+    packs = reverse("admin:vouchers_exampack_changelist")
+    assert client.get(packs).status_code == 200
+
+    manager.groups.clear()
+
+    assert client.get(packs).status_code == 403
+
+
+def test_a_back_office_page_reads_the_roles_and_permissions_in_one_statement(manager):
+    client = signed_in(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:vouchers_exampack_changelist")).status_code == 200
+    permission_table = Permission._meta.db_table
+    asking = [q["sql"] for q in queries if permission_table in q["sql"] or "auth_group" in q["sql"]]
+    assert len(asking) == 1, asking
+
+
+def test_superusers_and_inactive_staff_are_left_to_django(superuser, manager):
+    read = fresh(superuser)
+    roles.read_access(read)
+    assert not hasattr(read, "_perm_cache")
+    assert read.has_perm("vouchers.delete_booking")
+    manager.is_active = False
+    manager.save()
+    read = fresh(manager)
+    roles.read_access(read)
+    assert not read.has_perm("vouchers.view_exampack")
