@@ -4,6 +4,7 @@ need, and may give one of these another shape (an unverified candidate, say)."""
 
 import os
 import signal
+import time
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,19 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def one_limit_window(monkeypatch):
+    """The clock the rate limits read (``time.time``) stands still for the test.
+
+    The limits count in fixed windows (the quarter-hour, the hour, the day): a test
+    whose attempts straddled a window's end saw its count start again and its last
+    attempt allowed (the SQLite run that began at 02:27 failed the sign-in limit's
+    test so). A test that moves the clock on sets it itself."""
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
+    return now
 
 
 @pytest.fixture

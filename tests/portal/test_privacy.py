@@ -14,7 +14,7 @@ from tests.portal.pages import PASSWORD, field_error, has_link, text
 from tests.privacy.world import ADA, build
 from vouchers.models import Booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_limit_window")]
 User = get_user_model()
 
 

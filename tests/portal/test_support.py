@@ -12,7 +12,7 @@ from support.services import send_support_request
 from tests.factories import RegisteredVoucherFactory
 from tests.portal.pages import field_error, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_limit_window")]
 
 
 def write(client, **fields):

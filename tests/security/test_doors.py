@@ -20,7 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_limit_window")]
 
 PASSWORD = "correct horse battery staple"
 ADDRESS = "203.0.113.7"

@@ -16,7 +16,7 @@ from tests.factories import UserFactory, VoucherFactory
 from vouchers import numbers
 from vouchers.models import Voucher
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_limit_window")]
 REDIS_URL = os.environ.get("SECONDSHOT_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
 
