@@ -535,8 +535,10 @@ def time_issue_pack(times: int = 3) -> dict:
     rolled back afterwards (the data set is left as it was, not 10,000 vouchers larger
     a run; the commit, one flush of the log, is not in the figure): the median, and
     each time. One issue timed once ranged from 1.1 to 6.8 s over the runs in
-    bench/README.md, on machines whose speed drifts by half from one minute to the
-    next; a median of three is a figure of the code, less of the minute."""
+    bench/README.md. The first of a run is the slow one, reading the numbers' unique
+    index from disk where it is not in memory (9.9 s after the OS's page cache was
+    dropped, 1.3 s the third time): the median is the figure with that index read,
+    and the three are printed."""
     from django.db import transaction
 
     from bench.loadset import PACK_LIST_MANAGER

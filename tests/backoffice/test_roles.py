@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -172,4 +172,8 @@ def test_superusers_and_inactive_staff_are_left_to_django(superuser, manager):
     manager.save()
     read = fresh(manager)
     roles.read_access(read)
+    assert not hasattr(read, "_perm_cache")
     assert not read.has_perm("vouchers.view_exampack")
+    nobody = AnonymousUser()
+    roles.read_access(nobody)
+    assert not hasattr(nobody, "_perm_cache")
