@@ -10,9 +10,12 @@ permission of those three models stands for the workflow each role runs on
 them, rather than for an edit form.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 ACCOUNT_MANAGERS = "Account managers"
 SUPPORT = "Support"
@@ -46,10 +49,13 @@ def read_access(user) -> None:
     (12-14%; A/B in one process, alternating). The sets are those the backend
     makes ("app_label.codename"), under the names it keeps them by: were those names
     to change, Django would read the permissions again itself, and only the time be
-    lost. Superusers (every permission) and inactive users (none) are left to Django.
+    lost. Superusers (every permission) and inactive users (none) are left to Django,
+    and so is everyone where Django's backend is not the only one.
     """
     if not user.is_authenticated or not user.is_active or user.is_superuser:
         return
+    if list(settings.AUTHENTICATION_BACKENDS) != [MODEL_BACKEND]:
+        return  # another backend may read permissions its own way: Django asks each
     if hasattr(user, "_perm_cache") and hasattr(user, "_staff_roles"):
         return
     groups = user._meta.get_field("groups").remote_field.through

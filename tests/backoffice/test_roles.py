@@ -177,3 +177,18 @@ def test_superusers_and_inactive_staff_are_left_to_django(superuser, manager):
     nobody = AnonymousUser()
     roles.read_access(nobody)
     assert not hasattr(nobody, "_perm_cache")
+
+
+def test_with_another_sign_in_backend_the_permissions_are_left_to_django(manager, settings):
+    settings.AUTHENTICATION_BACKENDS = [roles.MODEL_BACKEND, "tests.backoffice.test_roles.Other"]
+    read = fresh(manager)
+    roles.read_access(read)
+    assert not hasattr(read, "_perm_cache")
+    assert read.has_perm("vouchers.view_exampack")
+
+
+class Other:
+    """A sign-in backend that grants nothing (another company's single sign-on, say)."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
