@@ -79,7 +79,7 @@ class OneOfIds(Expression):
     def as_postgresql(self, compiler, connection):
         # The ids as the text of an array, written once: psycopg dumping a list checks
         # each item's type, and a manager's few hundred ids were dumped for each of the
-        # pack list's statements (about 1 ms of its request).
+        # pack list's statements (0.5-0.7 ms of CPU a request, measured A/B).
         column, params = compiler.compile(self.column)
         array_type = self.column.output_field.db_type(connection)
         if self.array_text is None:
