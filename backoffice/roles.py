@@ -10,6 +10,8 @@ permission of those three models stands for the workflow each role runs on
 them, rather than for an edit form.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -58,25 +60,7 @@ def read_access(user) -> None:
         return  # another backend may read permissions its own way: Django asks each
     if hasattr(user, "_perm_cache") and hasattr(user, "_staff_roles"):
         return
-    groups = user._meta.get_field("groups").remote_field.through
-    own = user._meta.get_field("user_permissions").remote_field.through
-    group, permission = Group._meta, Permission._meta
-    kind = ContentType._meta.db_table
-    sql = f"""
-        SELECT g.name, ct.app_label, p.codename
-        FROM {groups._meta.db_table} ug
-        JOIN {group.db_table} g ON g.id = ug.group_id
-        LEFT JOIN {Group.permissions.through._meta.db_table} gp ON gp.group_id = g.id
-        LEFT JOIN {permission.db_table} p ON p.id = gp.permission_id
-        LEFT JOIN {kind} ct ON ct.id = p.content_type_id
-        WHERE ug.{groups._meta.get_field(user._meta.model_name).column} = %s
-        UNION ALL
-        SELECT NULL, ct.app_label, p.codename
-        FROM {own._meta.db_table} up
-        JOIN {permission.db_table} p ON p.id = up.permission_id
-        JOIN {kind} ct ON ct.id = p.content_type_id
-        WHERE up.{own._meta.get_field(user._meta.model_name).column} = %s
-    """
+    sql = _access_statement(user._meta.model)  # request.user is a lazy wrapper
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, user.pk])
         rows = cursor.fetchall()
@@ -86,6 +70,31 @@ def read_access(user) -> None:
     user._group_perm_cache = from_groups
     user._user_perm_cache = from_user
     user._perm_cache = from_groups | from_user
+
+
+@functools.cache
+def _access_statement(user_model) -> str:
+    """``read_access``'s statement for the user model, written once a process: the
+    names of the groups and the permissions from them, then the user's own."""
+    groups = user_model._meta.get_field("groups").remote_field.through
+    own = user_model._meta.get_field("user_permissions").remote_field.through
+    user_field = user_model._meta.model_name  # the through tables name it after the model
+    permission, kind = Permission._meta.db_table, ContentType._meta.db_table
+    return f"""
+        SELECT g.name, ct.app_label, p.codename
+        FROM {groups._meta.db_table} ug
+        JOIN {Group._meta.db_table} g ON g.id = ug.group_id
+        LEFT JOIN {Group.permissions.through._meta.db_table} gp ON gp.group_id = g.id
+        LEFT JOIN {permission} p ON p.id = gp.permission_id
+        LEFT JOIN {kind} ct ON ct.id = p.content_type_id
+        WHERE ug.{groups._meta.get_field(user_field).column} = %s
+        UNION ALL
+        SELECT NULL, ct.app_label, p.codename
+        FROM {own._meta.db_table} up
+        JOIN {permission} p ON p.id = up.permission_id
+        JOIN {kind} ct ON ct.id = p.content_type_id
+        WHERE up.{own._meta.get_field(user_field).column} = %s
+    """
 
 
 def sees_every_customer(user) -> bool:
