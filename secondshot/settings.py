@@ -222,7 +222,7 @@ STORAGES = {
             default=(
                 "django.contrib.staticfiles.storage.StaticFilesStorage"
                 if DEBUG
-                else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                else "core.static.ManifestStaticFilesStorage"
             ),
         )
     },
