@@ -7,10 +7,13 @@ Django runs the action as before: the action asks its question on a page of its
 own, then comes back to the object's page.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.utils.html import format_html
 from django.utils.translation import gettext
+
+from .widgets import WrittenHiddenInput, WrittenSelect
 
 
 class ActionButtonsAdmin:
@@ -41,9 +44,28 @@ class ActionButtonsAdmin:
 DJANGO_ROW_BOX_LABEL = "Select this object for an action - {}"
 
 
+class WrittenActionForm(helpers.ActionForm):
+    """Django's form above a list (the action to run on the rows chosen), its two fields
+    written in Python (``WrittenSelect``): 0.6 ms of a support search's 17 ms of CPU
+    went into rendering them through the form templates."""
+
+    action = forms.ChoiceField(
+        label=helpers.ActionForm.base_fields["action"].label, widget=WrittenSelect
+    )
+    select_across = forms.BooleanField(
+        label="",
+        required=False,
+        initial=0,
+        widget=WrittenHiddenInput({"class": "select-across"}),
+    )
+
+
 class ListCheckboxesAdmin:
     """Mix into a ModelAdmin with a long list: each row's selection box written as one
-    string, the same HTML Django's form widget renders through a template for each row."""
+    string, the same HTML Django's form widget renders through a template for each row;
+    and the actions' form above the list likewise (``WrittenActionForm``)."""
+
+    action_form = WrittenActionForm
 
     def action_checkbox(self, obj):
         return format_html(

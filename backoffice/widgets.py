@@ -2,29 +2,27 @@
 
 import re
 
+from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.html import format_html, format_html_join
 
 _ID = re.compile(r"[0-9]{1,18}")
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete, able to show a form again when a value is no id.
+class WrittenSelect(forms.Select):
+    """Django's select box, writing the same HTML as its templates in Python.
 
-    Django's widget looks the raw submitted value up to render the chosen
-    option, so "abc" or 2**63 became a server error instead of the field's own
-    "Select a valid choice" message.
-
-    It writes the same HTML as Django's select templates, in Python: a list
-    renders a box per autocomplete filter on every request, and the template
-    engine was most of a box's cost.
+    A list page draws a few boxes on every request (its autocomplete filters, its
+    actions), and the template engine was most of a box's cost: Django's select
+    includes a template for each option and another for each one's attributes. A box
+    with named groups of options is left to Django's templates.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        (group_name, options, _), *other_groups = widget["optgroups"]
-        if group_name or other_groups:  # an autocomplete has none; Django's templates if so
+        if any(group_name for group_name, _, _ in widget["optgroups"]):
             return super().render(name, value, attrs, renderer)
+        options = (option for _, group, _ in widget["optgroups"] for option in group)
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
@@ -35,6 +33,30 @@ class SafeAutocompleteSelect(AutocompleteSelect):
                 ((str(o["value"]), _attributes(o["attrs"]), o["label"]) for o in options),
             ),
         )
+
+
+class WrittenHiddenInput(forms.HiddenInput):
+    """Django's hidden input, written as its template writes it (``WrittenSelect``)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            shown,
+            _attributes(widget["attrs"]),
+        )
+
+
+class SafeAutocompleteSelect(WrittenSelect, AutocompleteSelect):
+    """The admin's autocomplete, able to show a form again when a value is no id.
+
+    Django's widget looks the raw submitted value up to render the chosen
+    option, so "abc" or 2**63 became a server error instead of the field's own
+    "Select a valid choice" message. Written in Python as ``WrittenSelect``.
+    """
 
     def optgroups(self, name, value, attr=None):
         value = [v for v in value if _ID.fullmatch(str(v))]

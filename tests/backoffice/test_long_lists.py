@@ -15,12 +15,14 @@ from datetime import timedelta
 import pytest
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.actions import WrittenActionForm
 from backoffice.widgets import SafeAutocompleteSelect
 from tests.factories import (
     BookingFactory,
@@ -234,6 +236,26 @@ def test_the_autocomplete_box_writes_the_html_django_s_templates_write(chosen, r
 
     assert written == AutocompleteSelect.render(box, "customer__id__exact", value, attrs=attrs)
     assert ("Tom &amp; Jerry &lt;Ltd&gt;" in written) == (chosen == "customer")
+
+
+@pytest.mark.parametrize("posted", [None, {"action": "void_vouchers", "select_across": "1"}])
+def test_the_actions_form_writes_the_html_django_s_templates_write(posted):
+    """Above each long list: the box of actions (one chosen, or none) and the hidden field."""
+    choices = [
+        ("", "---------"),
+        ("void_vouchers", "Void the <selected> vouchers"),
+        ("resend", "Re-send"),
+    ]
+    forms_drawn = []
+    for form_class in (WrittenActionForm, helpers.ActionForm):
+        form = form_class(posted, auto_id=None)
+        form.fields["action"].choices = choices
+        forms_drawn.append([str(field) for field in form])
+    written, djangos = forms_drawn
+    assert written == djangos
+    assert "Void the &lt;selected&gt; vouchers" in written[0]
+    assert ('<option value="void_vouchers" selected>' in written[0]) == (posted is not None)
+    assert written[1].startswith('<input type="hidden" name="select_across"')
 
 
 def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client):
