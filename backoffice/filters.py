@@ -11,21 +11,29 @@ These read only what is shown:
 - ``StaffFilter``: for a relation to the user table that holds staff (an account
   manager), the staff members, read through the partial index ``staff_by_email``
   rather than among every candidate.
+
+``written_filter`` writes a filter's box as its template would, in Python.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.contrib.admin.utils import get_fields_from_path, get_last_value_from_parameters
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .widgets import SafeAutocompleteSelect
 
 # Opens the list filtered by what was chosen in an autocomplete filter's box.
 FILTER_SCRIPT = "js/backoffice-filters.js"
+DJANGOS_FILTER_TEMPLATE = "admin/filter.html"
 
 
 class AutocompleteFilter(admin.FieldListFilter):
@@ -107,3 +115,34 @@ class StaffFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         staff = get_user_model().objects.filter(is_staff=True).order_by("email")
         return [(user.pk, str(user)) for user in staff]
+
+
+def written_filter(cl, spec) -> SafeString:
+    """A list filter's box (``{% admin_list_filter cl spec %}``), written in Python.
+
+    Each list shows three to five filters on every request, and Django renders each
+    through its template (a translated heading, a line a choice): 1.1 ms of a pack
+    list's 17 ms of CPU, a quarter of that once written here. The HTML is the
+    templates' own, for Django's template (``admin/filter.html``) and the
+    autocomplete filter's; a filter drawn by any other template is left to Django.
+    """
+    autocomplete = isinstance(spec, AutocompleteFilter)
+    if spec.template != (AutocompleteFilter.template if autocomplete else DJANGOS_FILTER_TEMPLATE):
+        return admin_list_filter(cl, spec)
+    title = conditional_escape(spec.title)
+    by = gettext(" By %(filter_title)s ") % {"filter_title": title}  # Django's catalogue
+    if autocomplete:
+        selected, not_selected = ' class="selected"', ' class=""'
+    else:
+        selected, not_selected = ' class="selected"', ""
+    choices = "".join(
+        f"\n    <li{selected if choice['selected'] else not_selected}>"
+        f'\n    <a href="{conditional_escape(iri_to_uri(choice["query_string"]))}">'
+        f"{conditional_escape(choice['display'])}</a></li>\n  "
+        for choice in spec.choices(cl)
+    )
+    box = f'\n    <li class="backoffice-filter-box">{spec.widget()}</li>' if autocomplete else ""
+    return mark_safe(
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {by}\n  </summary>'
+        f"\n  <ul>\n  {choices}{box}\n  </ul>\n</details>\n"
+    )

@@ -16,13 +16,15 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from backoffice.actions import WrittenActionForm
+from backoffice.filters import written_filter
 from backoffice.widgets import SafeAutocompleteSelect
 from tests.factories import (
     BookingFactory,
@@ -256,6 +258,40 @@ def test_the_actions_form_writes_the_html_django_s_templates_write(posted):
     assert "Void the &lt;selected&gt; vouchers" in written[0]
     assert ('<option value="void_vouchers" selected>' in written[0]) == (posted is not None)
     assert written[1].startswith('<input type="hidden" name="select_across"')
+
+
+@pytest.mark.parametrize(
+    "listed", ["vouchers_voucher", "vouchers_exampack", "vouchers_voucherevent", "exams_sitting"]
+)
+def test_the_filters_are_written_as_django_s_templates_write_them(listed, admin_client):
+    """Every filter of the long lists, with nothing chosen and with a customer, a date and a
+    yes-or-no chosen (the chosen line is marked)."""
+    customer = CustomerFactory(name="Tom & Jerry <Ltd>")
+    RegisteredVoucherFactory(pack=ExamPackFactory(customer=customer))
+    url = reverse(f"admin:{listed}_changelist")
+    chosen = {
+        "vouchers_voucher": {"pack__customer__id__exact": customer.pk},
+        "vouchers_exampack": {"customer__id__exact": customer.pk, "is_second_shot__exact": "1"},
+        "vouchers_voucherevent": {"at__gte": "2026-01-01 00:00:00+00:00"},
+        "exams_sitting": {},
+    }[listed]
+    for asked in ({}, chosen):
+        cl = admin_client.get(url, asked).context["cl"]
+        assert cl.filter_specs
+        for spec in cl.filter_specs:
+            assert written_filter(cl, spec) == admin_list_filter(cl, spec), spec.title
+            with translation.override("fr"):
+                assert written_filter(cl, spec) == admin_list_filter(cl, spec), spec.title
+
+
+def test_the_filter_column_speaks_the_readers_language_in_django_s_words(manager_client):
+    """The filters' heading and links are Django's sentences, translated by Django."""
+    manager_client.cookies["django_language"] = "fr"
+    page = manager_client.get(reverse("admin:vouchers_exampack_changelist"), {"expiry": "running"})
+    column = page.content.decode().split('<search id="changelist-filter"')[1].split("</search>")[0]
+    assert '<h2 id="changelist-filter-header">Filtre</h2>' in column
+    assert "Effacer tous les filtres" in column
+    assert " Par " in column
 
 
 def test_a_filter_value_that_is_no_id_goes_back_to_the_whole_list(support_client):
