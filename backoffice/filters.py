@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .widgets import SafeAutocompleteSelect
+from .widgets import SafeAutocompleteSelect, shown
 
 # Opens the list filtered by what was chosen in an autocomplete filter's box.
 FILTER_SCRIPT = "js/backoffice-filters.js"
@@ -129,7 +129,7 @@ def written_filter(cl, spec) -> SafeString:
     autocomplete = isinstance(spec, AutocompleteFilter)
     if spec.template != (AutocompleteFilter.template if autocomplete else DJANGOS_FILTER_TEMPLATE):
         return admin_list_filter(cl, spec)
-    title = conditional_escape(spec.title)
+    title = shown(spec.title)
     by = gettext(" By %(filter_title)s ") % {"filter_title": title}  # Django's catalogue
     if autocomplete:
         selected, not_selected = ' class="selected"', ' class=""'
@@ -138,7 +138,7 @@ def written_filter(cl, spec) -> SafeString:
     choices = "".join(
         f"\n    <li{selected if choice['selected'] else not_selected}>"
         f'\n    <a href="{conditional_escape(iri_to_uri(choice["query_string"]))}">'
-        f"{conditional_escape(choice['display'])}</a></li>\n  "
+        f"{shown(choice['display'])}</a></li>\n  "
         for choice in spec.choices(cl)
     )
     box = f'\n    <li class="backoffice-filter-box">{spec.widget()}</li>' if autocomplete else ""

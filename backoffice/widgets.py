@@ -4,7 +4,10 @@ import re
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 
 _ID = re.compile(r"[0-9]{1,18}")
 
@@ -30,7 +33,7 @@ class WrittenSelect(forms.Select):
             format_html_join(
                 "",
                 '\n  <option value="{}"{}>{}</option>\n',
-                ((str(o["value"]), _attributes(o["attrs"]), o["label"]) for o in options),
+                ((str(o["value"]), _attributes(o["attrs"]), shown(o["label"])) for o in options),
             ),
         )
 
@@ -64,6 +67,13 @@ class SafeAutocompleteSelect(WrittenSelect, AutocompleteSelect):
             # Nothing chosen: only the empty option, without compiling a lookup of nothing.
             return [(None, [self.create_option(name, "", "", False, 0)], 0)]
         return super().optgroups(name, value, attr)
+
+
+def shown(value) -> SafeString:
+    """A value as ``{{ value }}`` writes it: a date or time in the current time zone, a
+    date or number in the language's format, escaped unless it is safe already."""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _attributes(attrs: dict) -> str:

@@ -10,7 +10,8 @@ The bounds are made small here, so a few rows show what a million would.
 """
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -22,10 +23,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from backoffice.actions import WrittenActionForm
 from backoffice.filters import written_filter
-from backoffice.widgets import SafeAutocompleteSelect
+from backoffice.widgets import SafeAutocompleteSelect, WrittenSelect
 from tests.factories import (
     BookingFactory,
     CustomerFactory,
@@ -282,6 +284,58 @@ def test_the_filters_are_written_as_django_s_templates_write_them(listed, admin_
             assert written_filter(cl, spec) == admin_list_filter(cl, spec), spec.title
             with translation.override("fr"):
                 assert written_filter(cl, spec) == admin_list_filter(cl, spec), spec.title
+
+
+class DayAndRateFilter:
+    """A filter whose choices are a date, a number and a safe string, as a filter's
+    ``lookups`` may give them."""
+
+    template = "admin/filter.html"
+    title = "day & rate"
+
+    def choices(self, cl):
+        yield {"selected": True, "query_string": "?day=2026-12-07", "display": date(2026, 12, 7)}
+        yield {"selected": False, "query_string": '?rate=1.5&x="<>"', "display": Decimal("1.5")}
+        yield {"selected": False, "query_string": "?", "display": mark_safe("<b>all</b>")}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_dates_and_numbers_in_a_filter_or_a_box_are_written_as_django_writes_them(language):
+    box = forms.ChoiceField(choices=[(1, date(2026, 12, 7)), (2, Decimal("1.5"))])
+    with translation.override(language):
+        assert written_filter(None, DayAndRateFilter()) == admin_list_filter(
+            None, DayAndRateFilter()
+        )
+        assert WrittenSelect(choices=box.choices).render("x", 2) == forms.Select(
+            choices=box.choices
+        ).render("x", 2)
+        if language == "fr":
+            assert "07/12/2026" in written_filter(None, DayAndRateFilter())
+            assert "1,5" in WrittenSelect(choices=box.choices).render("x", 2)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_filter_column_is_django_s_own(language, manager_client, manager, monkeypatch):
+    """The block copied from Django's change_list.html writes what Django's writes: the
+    heading, "Show counts", "Clear all filters" and every filter (guards an upgrade)."""
+    customer = CustomerFactory(account_manager=manager, name="Tom & Jerry <Ltd>")
+    ExamPackFactory(customer=customer)
+    url = reverse("admin:vouchers_exampack_changelist")
+    asked = {"expiry": "running", "customer__id__exact": customer.pk, "q": '"<>&'}
+
+    def filter_column():
+        # Each time: the page answers with the account's language in the cookie.
+        manager_client.cookies["django_language"] = language
+        page = manager_client.get(url, asked).content.decode()
+        return page.split('<search id="changelist-filter"')[1].split("</search>")[0]
+
+    ours = filter_column()
+    monkeypatch.setattr(
+        admin.site.get_model_admin(ExamPack), "change_list_template", "admin/change_list.html"
+    )
+    assert ours == filter_column()
+    assert "Tom &amp; Jerry &lt;Ltd&gt;" in ours
+    assert (">Filtre</h2>" in ours) == (language == "fr")
 
 
 def test_the_filter_column_speaks_the_readers_language_in_django_s_words(manager_client):
