@@ -5,7 +5,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_init
 
-from tests.factories import RegisteredVoucherFactory
+from exams.models import TestCenter
+from tests.factories import RegisteredVoucherFactory, TestCenterFactory
 from tests.vouchers.helpers import book
 from vouchers import queries
 from vouchers.models import Voucher
@@ -53,3 +54,21 @@ def test_a_model_something_listens_to_is_made_by_django(candidate):
     finally:
         post_init.disconnect(heard, sender=Voucher)
     assert made == [read]
+
+
+def test_a_field_with_a_descriptor_of_its_own_is_set_through_it(monkeypatch):
+    """A test centre's country is django-countries' field, whose descriptor cleans it."""
+    columns = queries._Columns(TestCenter, "t")
+    assert columns.set_by_descriptor == ["country"]
+    centre = TestCenterFactory(country="JP")
+    row = TestCenter.objects.filter(pk=centre.pk).values_list(*columns.names).get()
+    cleaned = []
+    clean = TestCenter._meta.get_field("country").get_clean_value
+    monkeypatch.setattr(
+        TestCenter._meta.get_field("country"),
+        "get_clean_value",
+        lambda value: cleaned.append(value) or clean(value),
+    )
+    read = columns.read(row, 0, connections[DEFAULT_DB_ALIAS])
+    assert cleaned == ["JP"]
+    assert read.country.code == "JP" and read.country.name == "Japan"
