@@ -131,10 +131,8 @@ def written_filter(cl, spec) -> SafeString:
         return admin_list_filter(cl, spec)
     title = shown(spec.title)
     by = gettext(" By %(filter_title)s ") % {"filter_title": title}  # Django's catalogue
-    if autocomplete:
-        selected, not_selected = ' class="selected"', ' class=""'
-    else:
-        selected, not_selected = ' class="selected"', ""
+    selected = ' class="selected"'
+    not_selected = ' class=""' if autocomplete else ""  # as each template writes it
     choices = "".join(
         f"\n    <li{selected if choice['selected'] else not_selected}>"
         f'\n    <a href="{conditional_escape(iri_to_uri(choice["query_string"]))}">'

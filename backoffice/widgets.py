@@ -43,12 +43,12 @@ class WrittenHiddenInput(forms.HiddenInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+        value = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
         return format_html(
             '<input type="{}" name="{}"{}{}>',
             widget["type"],
             widget["name"],
-            shown,
+            value,
             _attributes(widget["attrs"]),
         )
 
